@@ -1,0 +1,122 @@
+"""The harmonised codebook: variable names, labels, value labels, missing codes.
+
+The content lives in ``codebook.yaml`` and ``scales.yaml`` beside this module;
+these functions only read it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+#: User-missing codes shared by every categorical variable of the processed file.
+MISSING_LOW = 96
+MISSING_HIGH = 99
+NOT_APPLICABLE = 96
+NOT_ASKED = 97
+DONT_KNOW = 98
+NO_ANSWER = 99
+
+#: Questionnaire routing: variable -> list of alternative conditions
+#: (``{variable: allowed codes}``); the question is asked when any holds.
+FILTERS = {
+    "bin_member": [{"bin_known": [1]}],
+    "bin_willing": [{"bin_known": [2]}, {"bin_member": [2]}],
+}
+
+
+@lru_cache(maxsize=1)
+def _load(name):
+    text = resources.files("helpers").joinpath(name).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def load_codebook():
+    """Return the harmonised codebook as a dictionary.
+
+    Returns
+    -------
+    dict
+        Keys ``missing_codes``, ``value_sets`` and ``variables`` as in
+        ``codebook.yaml``. Treat the result as read-only (it is cached).
+    """
+    return _load("codebook.yaml")
+
+
+def load_scales():
+    """Return the motive structure of Schreurs' scale.
+
+    Returns
+    -------
+    dict
+        ``{motive: {"label": str, "items": {variable: direction}}}`` where
+        direction is +1 or -1 (negatively worded item).
+    """
+    return _load("scales.yaml")["motives"]
+
+
+def variable_names():
+    """List the harmonised variables in codebook order.
+
+    Returns
+    -------
+    list of str
+    """
+    return list(load_codebook()["variables"])
+
+
+def variable_label(name):
+    """Return the SPSS variable label of a harmonised variable.
+
+    Parameters
+    ----------
+    name : str
+        Harmonised variable name.
+
+    Returns
+    -------
+    str
+    """
+    return load_codebook()["variables"][name]["label"]
+
+
+def value_labels(name, include_missing=False):
+    """Return the value labels of a categorical variable.
+
+    Parameters
+    ----------
+    name : str
+        Harmonised variable name.
+    include_missing : bool, default False
+        Also return the labels of the user-missing codes 96-99.
+
+    Returns
+    -------
+    dict
+        ``{code: label}`` in code order; empty for non-categorical variables.
+    """
+    book = load_codebook()
+    spec = book["variables"][name]
+    if spec["kind"] != "categorical":
+        return {}
+    labels = {int(k): v for k, v in book["value_sets"][spec["values"]].items()}
+    if include_missing and name not in ("municipality", "recruitment"):
+        labels.update({int(k): v for k, v in book["missing_codes"].items()})
+    return labels
+
+
+def variables_in_group(group):
+    """List the harmonised variables of one report table or block.
+
+    Parameters
+    ----------
+    group : str
+        For example ``"Tabel 4"`` or ``"achtergrond"``.
+
+    Returns
+    -------
+    list of str
+    """
+    return [n for n, s in load_codebook()["variables"].items() if s["group"] == group]

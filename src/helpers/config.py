@@ -1,0 +1,40 @@
+"""Project paths, resolved once.
+
+Notebooks and scripts never build paths such as ``../data`` themselves; they
+import the constants below. The raw-data folder can be redirected to the real
+SPSS files with the environment variable ``VEILIGHEID_RAW_DIR`` (see README).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: Root of the repository (the folder that holds ``pyproject.toml``).
+PROJECT_ROOT = Path(
+    os.environ.get("VEILIGHEID_PROJECT_ROOT", Path(__file__).resolve().parents[2])
+)
+
+DATA_DIR = PROJECT_ROOT / "data"
+#: Raw SPSS deliveries, one file per municipality (read-only).
+RAW_DIR = Path(os.environ.get("VEILIGHEID_RAW_DIR", DATA_DIR / "raw"))
+#: Declarative harmonisation mappings, one YAML file per source file.
+MAPPINGS_DIR = Path(os.environ.get("VEILIGHEID_MAPPINGS_DIR", DATA_DIR / "mappings"))
+#: Written only by code (``make data``).
+PROCESSED_DIR = Path(os.environ.get("VEILIGHEID_PROCESSED_DIR", DATA_DIR / "processed"))
+#: Reference figures from other sources (Veiligheidsmonitor 2018).
+REFERENCE_DIR = DATA_DIR / "reference"
+#: Outputs of the synthetic-data generator besides the raw files
+#: (calibration deviations).
+SYNTHETIC_DIR = DATA_DIR / "synthetic"
+
+#: The report's published figures, one row per printed cell.
+REPORT_FIGURES = PROJECT_ROOT / "tests" / "data" / "report_figures.csv"
+
+SURVEY_FILE = PROCESSED_DIR / "enquete.sav"
+MERGE_LOG_FILE = PROCESSED_DIR / "merge_log.csv"
+#: Interview metadata, coding frame and quotes of the qualitative strand.
+INTERVIEWS_DIR = DATA_DIR / "interviews"
+INTERVIEWS_FILE = INTERVIEWS_DIR / "interviews.csv"
+VM_REFERENCE_FILE = REFERENCE_DIR / "veiligheidsmonitor_2018.csv"
+DEVIATIONS_FILE = SYNTHETIC_DIR / "deviations.csv"

@@ -1,0 +1,139 @@
+"""Reading and writing SPSS ``.sav`` files.
+
+Readers return ``(df, meta)`` the way :mod:`pyreadstat` does: labels and
+user-missing codes travel in ``meta``; applying labels is a separate step.
+Writers are atomic (temporary file in the target folder, then
+:func:`os.replace`) and byte-stable: the creation timestamp that SPSS files
+carry in their header is fixed, so regenerating a file gives identical bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pyreadstat
+
+from helpers.errors import DeliveryError
+
+#: Creation date and time written into every ``.sav`` header (the first day
+#: of the survey's fieldwork), so that files are byte-identical across runs.
+FIXED_HEADER_DATE = b"01 Jan 20"
+FIXED_HEADER_TIME = b"00:00:00"
+# Offsets in the SPSS system-file header: rec_type(4) prod_name(60)
+# layout_code(4) nominal_case_size(4) compression(4) weight_index(4)
+# ncases(4) bias(8) -> creation_date(9) creation_time(8).
+_DATE_OFFSET = 92
+_TIME_OFFSET = _DATE_OFFSET + 9
+
+
+def read_sav(path, user_missing=True):
+    """Read an SPSS file as codes plus metadata.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The ``.sav`` file.
+    user_missing : bool, default True
+        Keep user-missing codes as values (declared in
+        ``meta.missing_ranges``) instead of turning them into NaN.
+
+    Returns
+    -------
+    df : pandas.DataFrame
+        One column per variable, values as stored (codes, not labels).
+    meta : pyreadstat.metadata_container
+        Variable labels, value labels, missing ranges and measure levels.
+
+    Raises
+    ------
+    DeliveryError
+        If the file is missing, empty, truncated or not an SPSS file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DeliveryError(path.name, "file not found")
+    if path.stat().st_size == 0:
+        raise DeliveryError(path.name, "file is empty")
+    try:
+        return pyreadstat.read_sav(
+            str(path), user_missing=user_missing, apply_value_formats=False
+        )
+    except Exception as exc:  # pyreadstat raises several private types
+        raise DeliveryError(
+            path.name, f"cannot be read as an SPSS .sav file ({exc})"
+        ) from exc
+
+
+def _fix_header_timestamp(path):
+    with open(path, "r+b") as fh:
+        head = fh.read(4)
+        if head not in (b"$FL2", b"$FL3"):
+            raise ValueError(f"{path}: not an SPSS system file")
+        fh.seek(_DATE_OFFSET)
+        fh.write(FIXED_HEADER_DATE)
+        fh.seek(_TIME_OFFSET)
+        fh.write(FIXED_HEADER_TIME)
+
+
+def write_sav_atomic(df, path, **kwargs):
+    """Write a DataFrame to an SPSS file atomically and byte-stably.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Data to write: numeric codes plus value labels, never pandas
+        Categoricals (pyreadstat would write them as plain strings).
+    path : str or pathlib.Path
+        Target file; its folder must exist.
+    **kwargs
+        Passed to :func:`pyreadstat.write_sav` (``column_labels``,
+        ``variable_value_labels``, ``missing_ranges``, ``variable_measure``,
+        ``variable_format``, ...).
+
+    Returns
+    -------
+    pathlib.Path
+        The written file.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".sav")
+    os.close(fd)
+    try:
+        pyreadstat.write_sav(df, tmp, **kwargs)
+        _fix_header_timestamp(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def write_text_atomic(text, path):
+    """Write a text file atomically (UTF-8, ``\\n`` line ends).
+
+    Parameters
+    ----------
+    text : str
+        Content.
+    path : str or pathlib.Path
+        Target file; its folder must exist.
+
+    Returns
+    -------
+    pathlib.Path
+        The written file.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
