@@ -1,0 +1,70 @@
+"""The conda environment, the pip constraints and pyproject must agree."""
+
+import re
+import tomllib
+
+import yaml
+
+from helpers.config import PROJECT_ROOT
+
+
+def _norm(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _pyproject_names():
+    data = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    specs = data["project"]["dependencies"] + sum(
+        data["project"]["optional-dependencies"].values(), []
+    )
+    return {_norm(re.split(r"[<>=!~\[ ;]", s, maxsplit=1)[0]) for s in specs}
+
+
+def _constraints():
+    pins = {}
+    for line in (PROJECT_ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[_norm(name)] = version
+    return pins
+
+
+def _conda_pins():
+    env = yaml.safe_load((PROJECT_ROOT / "environment.yml").read_text(encoding="utf-8"))
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    pins = {}
+    for entry in pip_section:
+        if "==" in entry:
+            name, version = entry.split("==")
+            pins[_norm(name)] = version
+    return env, pins
+
+
+def test_every_dependency_is_pinned_in_constraints():
+    missing = _pyproject_names() - set(_constraints())
+    assert not missing, f"not in constraints.txt: {sorted(missing)}"
+
+
+def test_conda_environment_pins_every_dependency():
+    _, pins = _conda_pins()
+    assert set(pins) == _pyproject_names()
+
+
+def test_conda_pins_equal_constraints():
+    _, pins = _conda_pins()
+    constraints = _constraints()
+    differing = {n: (v, constraints.get(n)) for n, v in pins.items() if constraints.get(n) != v}
+    assert not differing, f"environment.yml vs constraints.txt: {differing}"
+
+
+def test_conda_environment_uses_python_311():
+    env, _ = _conda_pins()
+    assert "python=3.11" in env["dependencies"]
+
+
+def test_jupyter_book_pinned_below_2():
+    data = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    spec = next(s for s in data["project"]["dependencies"] if s.startswith("jupyter-book"))
+    assert "<2" in spec
+    assert _constraints()["jupyter-book"].startswith("1.")
