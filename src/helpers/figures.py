@@ -1,0 +1,339 @@
+"""Figure helpers: one look for every chart in the book.
+
+Each function takes a table from :mod:`helpers.tables` (percentages 0-100)
+and returns a :class:`matplotlib.figure.Figure`. The figures are built
+without pyplot, so calling a helper never displays anything or changes
+global state; the notebook decides what to show (see :func:`to_image`).
+
+Design choices: horizontal bars (long Dutch item wording stays readable on a
+phone), a colour-blind-safe palette (ColorBrewer PuOr for agreement scales,
+with grey for the neutral middle; Okabe-Ito blue and orange for two
+sources), percentages written with a decimal comma.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from helpers.render import format_percent
+
+__all__ = [
+    "DIVERGING_COLOURS",
+    "NEUTRAL_GREY",
+    "REFERENCE_COLOURS",
+    "diverging_likert_chart",
+    "proportion_chart",
+    "reference_comparison_chart",
+    "to_image",
+]
+
+#: ColorBrewer PuOr (colour-blind safe), grey in the middle.
+NEUTRAL_GREY = "#c4c4c4"
+DIVERGING_COLOURS: tuple[str, ...] = ("#b35806", "#f1a340", NEUTRAL_GREY, "#998ec3", "#542788")
+#: Okabe-Ito blue (this survey) and orange (the reference).
+REFERENCE_COLOURS: tuple[str, ...] = ("#0072B2", "#E69F00")
+#: Width in inches: fits a phone screen at the book's image scaling.
+FIGURE_WIDTH = 7.0
+LABEL_WIDTH = 34
+_SUM_PREFIX = "Som "
+
+
+def _wrap(label: object, width: int = LABEL_WIDTH) -> str:
+    return "\n".join(textwrap.wrap(str(label), width)) or str(label)
+
+
+def _percent_axis(ax, decimals: int = 0, absolute: bool = False) -> None:
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(
+            lambda x, _pos: format_percent(abs(x) if absolute else x, decimals)
+        )
+    )
+
+
+def _style_axes(ax) -> None:
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def _new_figure(n_rows: int, row_height: float = 0.55, extra: float = 1.6) -> Figure:
+    height = max(2.5, n_rows * row_height + extra)
+    return Figure(figsize=(FIGURE_WIDTH, height), layout="constrained")
+
+
+def _category_columns(table: pd.DataFrame, categories: Sequence[str] | None) -> list[str]:
+    if categories is not None:
+        missing = [c for c in categories if c not in table.columns]
+        if missing:
+            raise KeyError(f"categories not in the table: {missing}")
+        return list(categories)
+    columns = [
+        c for c in table.columns if c != "N" and not str(c).startswith(_SUM_PREFIX)
+    ]
+    if len(columns) != 5:
+        raise ValueError(
+            f"expected five answer categories, found {len(columns)}: {columns}; "
+            "pass categories=[...]"
+        )
+    return columns
+
+
+def diverging_likert_chart(
+    table: pd.DataFrame,
+    title: str | None = None,
+    *,
+    categories: Sequence[str] | None = None,
+    xlabel: str = "Percentage van de respondenten",
+    annotate_min: float = 8.0,
+) -> Figure:
+    """Draw diverging stacked bars for items answered on a five-point scale.
+
+    The neutral category is centred on zero (half left, half right), the two
+    disagreeing categories extend to the left and the two agreeing ones to
+    the right. Items keep the order of the table, top to bottom.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of ``likert_table``: one row per item (index = wording), the
+        five category columns in scale order as percentages (0-100); ``N``
+        and ``Som ...`` columns are ignored.
+    title : str, optional
+        Title above the chart; in the book the caption usually suffices.
+    categories : sequence of str, optional
+        The five category columns, negative to positive; found automatically
+        when omitted.
+    xlabel : str
+        Label of the horizontal axis.
+    annotate_min : float, default 8.0
+        Write the percentage inside segments at least this wide.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes with ``5 * len(table)`` bars (one container per category).
+    """
+    columns = _category_columns(table, categories)
+    values = table[columns].astype(float).fillna(0.0).to_numpy()
+    n_items = values.shape[0]
+    fig = _new_figure(n_items)
+    ax = fig.add_subplot()
+    y = np.arange(n_items)
+    neutral = values[:, 2]
+    # Left edges: the negative side starts left of half the neutral bar.
+    starts = np.column_stack(
+        [
+            -neutral / 2 - values[:, 1] - values[:, 0],
+            -neutral / 2 - values[:, 1],
+            -neutral / 2,
+            neutral / 2,
+            neutral / 2 + values[:, 3],
+        ]
+    )
+    for k, column in enumerate(columns):
+        bars = ax.barh(
+            y,
+            values[:, k],
+            left=starts[:, k],
+            height=0.7,
+            color=DIVERGING_COLOURS[k],
+            edgecolor="white",
+            linewidth=0.5,
+            label=_wrap(column, 14),
+        )
+        text_colour = "white" if k in (0, 4) else "black"
+        for bar, value in zip(bars, values[:, k], strict=True):
+            if value >= annotate_min:
+                ax.text(
+                    bar.get_x() + bar.get_width() / 2,
+                    bar.get_y() + bar.get_height() / 2,
+                    format_percent(value),
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color=text_colour,
+                )
+    reach = float(np.nanmax(np.abs(np.concatenate([starts[:, 0], starts[:, 4] + values[:, 4]]))))
+    limit = min(100.0, np.ceil((reach + 5) / 10) * 10)
+    ax.set_xlim(-limit, limit)
+    ax.axvline(0, color="#555555", linewidth=0.8)
+    ax.set_yticks(y, [_wrap(label) for label in table.index])
+    ax.invert_yaxis()
+    _percent_axis(ax, absolute=True)
+    ax.set_xlabel(xlabel)
+    _style_axes(ax)
+    ax.legend(
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncol=5,
+        frameon=False,
+        fontsize=8,
+    )
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def reference_comparison_chart(
+    table: pd.DataFrame,
+    title: str | None = None,
+    *,
+    columns: Sequence[str] = ("Studentenenquête", "Veiligheidsmonitor Vlaams Gewest"),
+    xlabel: str = "Percentage van de respondenten",
+) -> Figure:
+    """Draw grouped horizontal bars: this survey next to the reference.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of ``compare_with_reference``: one row per category (the last
+        index level is used as label), percentages in ``columns``.
+    title : str, optional
+        Title above the chart.
+    columns : sequence of str
+        The two columns to compare, drawn top and bottom within a group.
+    xlabel : str
+        Label of the horizontal axis.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes with ``len(columns) * len(table)`` bars.
+    """
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise KeyError(f"columns not in the table: {missing}")
+    labels = (
+        table.index.get_level_values(-1)
+        if isinstance(table.index, pd.MultiIndex)
+        else table.index
+    )
+    n_rows = len(table)
+    fig = _new_figure(n_rows, row_height=0.6)
+    ax = fig.add_subplot()
+    y = np.arange(n_rows)
+    height = 0.8 / len(columns)
+    for k, column in enumerate(columns):
+        values = pd.to_numeric(table[column], errors="coerce").astype(float).to_numpy()
+        offset = (k - (len(columns) - 1) / 2) * height
+        bars = ax.barh(
+            y + offset,
+            np.nan_to_num(values),
+            height=height,
+            color=REFERENCE_COLOURS[k % len(REFERENCE_COLOURS)],
+            label=str(column),
+        )
+        for bar, value in zip(bars, values, strict=True):
+            if not np.isnan(value):
+                ax.text(
+                    bar.get_width() + 0.8,
+                    bar.get_y() + bar.get_height() / 2,
+                    format_percent(value),
+                    va="center",
+                    fontsize=8,
+                )
+    top = np.nanmax(pd.DataFrame(table[list(columns)]).apply(pd.to_numeric, errors="coerce").to_numpy())
+    ax.set_xlim(0, min(100.0, np.ceil((float(top) + 8) / 10) * 10))
+    ax.set_yticks(y, [_wrap(label) for label in labels])
+    ax.invert_yaxis()
+    _percent_axis(ax)
+    ax.set_xlabel(xlabel)
+    _style_axes(ax)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, fontsize=8)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def proportion_chart(
+    data: pd.Series | pd.DataFrame,
+    title: str | None = None,
+    *,
+    column: str = "%",
+    drop: Sequence[str] = ("Totaal",),
+    xlabel: str = "Percentage van de respondenten",
+    colour: str = REFERENCE_COLOURS[0],
+) -> Figure:
+    """Draw a simple distribution as horizontal bars.
+
+    Parameters
+    ----------
+    data : pandas.Series or pandas.DataFrame
+        Percentages by category; for a DataFrame (e.g. ``frequency_table``)
+        the ``column`` is used.
+    title : str, optional
+        Title above the chart.
+    column : str, default "%"
+        Column with the percentages when ``data`` is a DataFrame.
+    drop : sequence of str, default ("Totaal",)
+        Rows left out (totals).
+    xlabel : str
+        Label of the horizontal axis.
+    colour : str
+        Bar colour.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes with one bar per category.
+    """
+    series = data[column] if isinstance(data, pd.DataFrame) else data
+    series = series[[label not in set(drop) for label in series.index]]
+    values = pd.to_numeric(series, errors="coerce").astype(float).to_numpy()
+    fig = _new_figure(len(series), row_height=0.45)
+    ax = fig.add_subplot()
+    y = np.arange(len(series))
+    bars = ax.barh(y, np.nan_to_num(values), height=0.65, color=colour)
+    for bar, value in zip(bars, values, strict=True):
+        if not np.isnan(value):
+            ax.text(
+                bar.get_width() + 0.8,
+                bar.get_y() + bar.get_height() / 2,
+                format_percent(value),
+                va="center",
+                fontsize=8,
+            )
+    ax.set_xlim(0, min(100.0, np.ceil((np.nanmax(values) + 8) / 10) * 10))
+    ax.set_yticks(y, [_wrap(label) for label in series.index])
+    ax.invert_yaxis()
+    _percent_axis(ax)
+    ax.set_xlabel(xlabel)
+    _style_axes(ax)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def to_image(fig: Figure, dpi: int = 150):
+    """Render a figure to a PNG ``IPython.display.Image`` for display or glue.
+
+    The PNG carries no software or date metadata, so the bytes depend only
+    on the figure (and the matplotlib version).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    dpi : int, default 150
+        Resolution.
+
+    Returns
+    -------
+    IPython.display.Image
+        Use ``glue("fig-key", to_image(fig), display=False)`` and paste it with
+        ``{glue:figure}`` (caption, ``:name:`` and ``:alt:``) in Markdown.
+    """
+    from IPython.display import Image
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return Image(data=buffer.getvalue(), format="png")

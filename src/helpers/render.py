@@ -1,0 +1,325 @@
+"""Render every table of the book the same way.
+
+One function, :func:`render_table`, turns a DataFrame into a styled,
+deterministic HTML table with a caption and a label. In Jupyter the table
+shows with its caption; in the built book the extension
+:mod:`helpers.sphinx_tables` turns the caption into "Tabel N: ..." and makes
+the label referenceable with ``{numref}`label```.
+
+Numbers are written the Flemish way: decimal comma, a point between
+thousands (``1.219``), percentages as ``85%``.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from numbers import Number
+
+import pandas as pd
+
+__all__ = [
+    "RenderedTable",
+    "format_number",
+    "format_percent",
+    "make_label",
+    "render_table",
+]
+
+#: Shown for missing values.
+MISSING_MARK = "–"
+
+#: Styles shared by all tables (scoped to the table id by pandas Styler).
+TABLE_STYLES: list[dict[str, str]] = [
+    {
+        "selector": "",
+        "props": "border-collapse: collapse; margin: 0.5em 0 1em 0;"
+        " font-size: 0.9em; font-variant-numeric: tabular-nums;",
+    },
+    {
+        "selector": "caption",
+        "props": "caption-side: top; text-align: left; font-weight: 600;"
+        " padding-bottom: 0.4em;",
+    },
+    {
+        "selector": "thead th",
+        "props": "border-bottom: 2px solid currentColor; padding: 0.3em 0.6em;"
+        " text-align: right; vertical-align: bottom;",
+    },
+    {
+        "selector": "thead th.blank, thead th.index_name",
+        "props": "text-align: left;",
+    },
+    {
+        "selector": "tbody th",
+        "props": "text-align: left; font-weight: normal; padding: 0.3em 0.6em;"
+        " min-width: 12em; max-width: 28em;",
+    },
+    {
+        "selector": "td",
+        "props": "text-align: right; padding: 0.3em 0.6em; white-space: nowrap;",
+    },
+    {
+        "selector": "tbody tr",
+        "props": "border-bottom: 1px solid rgba(128, 128, 128, 0.35);",
+    },
+]
+
+
+def format_number(value: object, decimals: int = 0) -> str:
+    """Format a number with a decimal comma and a point between thousands.
+
+    Parameters
+    ----------
+    value : object
+        A number; missing values (None, NaN, pd.NA) give ``MISSING_MARK``.
+    decimals : int, default 0
+        Number of decimals.
+
+    Returns
+    -------
+    str
+        The formatted number.
+
+    Examples
+    --------
+    >>> format_number(1219)
+    '1.219'
+    >>> format_number(48.25, decimals=1)
+    '48,3'
+    """
+    if value is None or value is pd.NA:
+        return MISSING_MARK
+    if not isinstance(value, Number) or isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and math.isnan(value):
+        return MISSING_MARK
+    quantum = Decimal(1).scaleb(-decimals)
+    rounded = Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+    text = f"{rounded:,.{decimals}f}"
+    return text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
+
+
+def format_percent(value: object, decimals: int = 0, unit: str = "percent") -> str:
+    """Format a share as a Flemish percentage, e.g. ``85%`` or ``42,5%``.
+
+    Parameters
+    ----------
+    value : object
+        The share; missing values give ``MISSING_MARK``.
+    decimals : int, default 0
+        Number of decimals.
+    unit : {"percent", "fraction"}, default "percent"
+        Whether ``value`` is already a percentage (85) or a fraction (0.85).
+
+    Returns
+    -------
+    str
+        The formatted percentage.
+
+    Examples
+    --------
+    >>> format_percent(0.425, decimals=1, unit="fraction")
+    '42,5%'
+    """
+    if unit not in {"percent", "fraction"}:
+        raise ValueError(f"unit must be 'percent' or 'fraction', not {unit!r}")
+    text = format_number(value, decimals)
+    if text == MISSING_MARK or not isinstance(value, Number):
+        return text
+    if unit == "fraction":
+        text = format_number(float(value) * 100, decimals)
+    return f"{text}%"
+
+
+def make_label(caption: str, prefix: str = "tbl") -> str:
+    """Derive a stable label from a caption, e.g. ``tbl-opinies-over-de-rol``.
+
+    Parameters
+    ----------
+    caption : str
+        The table caption.
+    prefix : str, default "tbl"
+        Prefix of the label.
+
+    Returns
+    -------
+    str
+        Lower-case ASCII label of at most 60 characters.
+    """
+    ascii_text = (
+        unicodedata.normalize("NFKD", caption).encode("ascii", "ignore").decode()
+    )
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:50].strip("-")
+    return f"{prefix}-{slug}" if slug else prefix
+
+
+@dataclass(frozen=True)
+class RenderedTable:
+    """A rendered table: the data, its caption and label, and its HTML.
+
+    Displaying it in a notebook shows the HTML (with the caption); its
+    plain-text form is deterministic, so stored notebook outputs compare
+    equal across runs (nbval).
+    """
+
+    data: pd.DataFrame = field(repr=False)
+    caption: str
+    label: str
+    html: str = field(repr=False)
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return f"{self.caption}\n\n{self.data.to_string()}"
+
+    def __str__(self) -> str:
+        return self.__repr__()
+
+
+def _column_formatter(
+    column: str,
+    series: pd.Series,
+    percent_columns: set[str],
+    decimals: int,
+    percent_unit: str,
+) -> Callable[[object], str]:
+    if column in percent_columns:
+        return lambda v: format_percent(v, decimals, percent_unit)
+    if pd.api.types.is_integer_dtype(series) or pd.api.types.is_bool_dtype(series):
+        return lambda v: format_number(v, 0)
+    if pd.api.types.is_float_dtype(series):
+        whole = series.dropna()
+        if len(whole) and (whole == whole.round()).all():
+            return lambda v: format_number(v, 0)
+        return lambda v: format_number(v, decimals)
+    return lambda v: MISSING_MARK if v is None or v is pd.NA else html.escape(str(v))
+
+
+def render_table(
+    df: pd.DataFrame,
+    caption: str,
+    label: str | None = None,
+    *,
+    percent_columns: Iterable[str] | None = None,
+    percent_unit: str = "percent",
+    decimals: int = 0,
+    number_decimals: int = 1,
+    note: str | None = None,
+    hide_index: bool = False,
+) -> RenderedTable:
+    """Render a DataFrame as the book's standard table.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table; the index holds the row labels (e.g. the item wording).
+    caption : str
+        Caption in Dutch, without "Tabel N" (the book adds the number).
+        Plain text: it is escaped.
+    label : str, optional
+        Label for cross-references (``{numref}`tbl-...```); derived from the
+        caption with :func:`make_label` when omitted. Also fixes the Styler
+        uuid, so the HTML is identical on every run.
+    percent_columns : iterable of str, optional
+        Columns shown as percentages.
+    percent_unit : {"percent", "fraction"}, default "percent"
+        Whether the percentage columns hold percentages (85) or fractions
+        (0.85).
+    decimals : int, default 0
+        Decimals of percentages.
+    number_decimals : int, default 1
+        Decimals of non-integer numbers in the other columns.
+    note : str, optional
+        A note printed under the table (e.g. the base of the percentages).
+    hide_index : bool, default False
+        Hide the row labels.
+
+    Returns
+    -------
+    RenderedTable
+        Displays as HTML in a notebook; ``.html`` holds the markup.
+
+    Examples
+    --------
+    >>> t = render_table(pd.DataFrame({"N": [1219]}, index=["Totaal"]),
+    ...                  "Aantal respondenten", label="tbl-n")
+    >>> t.label
+    'tbl-n'
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError("render_table expects a pandas DataFrame")
+    if not caption or not caption.strip():
+        raise ValueError("every table needs a caption")
+    label = label or make_label(caption)
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", label):
+        raise ValueError(f"label {label!r}: use letters, digits, '-' and '_' only")
+    percent_set = set(percent_columns or [])
+    unknown = percent_set - set(map(str, df.columns))
+    if unknown:
+        raise KeyError(f"percent_columns not in the table: {sorted(unknown)}")
+
+    shown = df.copy()
+    shown.columns = [str(c) for c in shown.columns]
+    formatters = {
+        column: _column_formatter(
+            column, shown[column], percent_set, decimals, percent_unit
+        )
+        for column in shown.columns
+    }
+    uuid = re.sub(r"[^A-Za-z0-9_]", "_", label)
+    styler = (
+        shown.style.set_uuid(uuid)
+        .format(formatters)
+        .format_index(lambda v: html.escape(str(v)), axis=0)
+        .format_index(lambda v: html.escape(str(v)), axis=1)
+        .set_caption(html.escape(caption))
+        .set_table_styles(TABLE_STYLES)
+        .set_table_attributes(
+            f'class="vives-tabel" data-label="{html.escape(label)}"'
+        )
+    )
+    text_columns = [
+        c
+        for c in shown.columns
+        if c not in percent_set
+        and not pd.api.types.is_numeric_dtype(shown[c])
+        and not pd.api.types.is_bool_dtype(shown[c])
+    ]
+    if text_columns:
+        # Column-scoped selectors (``#T_id td.colN``) outrank the shared
+        # ``#T_id td`` rule, so text columns wrap and align left.
+        styler = styler.set_table_styles(
+            {
+                column: [
+                    {
+                        "selector": "td",
+                        "props": "text-align: left; white-space: normal;"
+                        " min-width: 16em;",
+                    },
+                    {"selector": "th", "props": "text-align: left;"},
+                ]
+                for column in text_columns
+            },
+            overwrite=False,
+        )
+    if hide_index:
+        styler = styler.hide(axis="index")
+    table_html = styler.to_html()
+    note_html = (
+        f'<p class="vives-tabel-noot" style="font-size: 0.85em; margin-top: 0;">'
+        f"{html.escape(note)}</p>"
+        if note
+        else ""
+    )
+    markup = (
+        f'<div class="vives-tabel-wrapper" style="overflow-x: auto;">\n'
+        f"{table_html}{note_html}</div>\n"
+    )
+    return RenderedTable(data=df, caption=caption, label=label, html=markup)
