@@ -33,3 +33,34 @@ class DeliveryError(ValueError):
         if value is not None:
             parts.append(f"value {value!r}")
         super().__init__(f"{', '.join(parts)}: {problem}")
+
+
+class MappingError(DeliveryError):
+    """A harmonisation mapping (``data/mappings/*.yaml``) is inconsistent.
+
+    A subclass of :class:`DeliveryError`, so that callers catching delivery
+    problems also catch faulty mappings.
+
+    Parameters
+    ----------
+    file : str
+        Name of the mapping file.
+    problem : str
+        What is wrong, in one sentence.
+    key : str, optional
+        The offending key, as a dotted path (``variables.gender.recode``).
+    value : object, optional
+        The offending value.
+    """
+
+    def __init__(self, file, problem, key=None, value=None):
+        super().__init__(file, problem, variable=key, value=value)
+        parts = [f"mapping {self.file!r}"]
+        if key is not None:
+            parts.append(f"key {key!r}")
+        if value is not None:
+            parts.append(f"value {value!r}")
+        self.args = (f"{', '.join(parts)}: {problem}",)
+
+    def __str__(self):
+        return self.args[0]

@@ -66,6 +66,17 @@ def read_sav(path, user_missing=True):
         ) from exc
 
 
+def _default_mode():
+    """Permission bits of a newly created file under the current umask.
+
+    :func:`tempfile.mkstemp` creates files readable by their owner only
+    (0600); :func:`os.replace` would carry that over to the target.
+    """
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def _fix_header_timestamp(path):
     with open(path, "r+b") as fh:
         head = fh.read(4)
@@ -103,6 +114,7 @@ def write_sav_atomic(df, path, **kwargs):
     try:
         pyreadstat.write_sav(df, tmp, **kwargs)
         _fix_header_timestamp(tmp)
+        os.chmod(tmp, _default_mode())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -131,6 +143,7 @@ def write_text_atomic(text, path):
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+        os.chmod(tmp, _default_mode())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -1,0 +1,859 @@
+"""Harmonise the municipalities' SPSS deliveries and merge them.
+
+Each raw file comes with a declarative mapping (``data/mappings/*.yaml``, format
+in ``ARCHITECTURE.md``) that says, per harmonised variable of the codebook,
+which source variable holds it and how its codes translate. The functions here
+are pure: DataFrames and dictionaries in, DataFrames and dictionaries out; the
+only side effect is reading the raw files in :func:`merge_deliveries`.
+
+Conventions applied to every categorical variable (see ``codebook.yaml``):
+
+* a source value is translated with ``recode`` (or kept when there is no
+  ``recode`` and it is a valid codebook code), or with ``missing`` (source
+  missing code -> 96-99); anything else is a :class:`DeliveryError`;
+* system-missing (NaN, empty text) in an asked item becomes 99 (no answer);
+* a variable listed under ``not_asked`` becomes 97 for every row;
+* questionnaire routing (:data:`helpers.codebook.FILTERS`): where a filter
+  question does not apply the value becomes 96; a real answer (a valid code or
+  "don't know") given where the question does not apply is an error.
+
+Numeric variables (``age``) keep their value; system-missing and source missing
+codes become NaN (SPSS system-missing): the codebook declares missing codes for
+categorical variables only, and a respondent who did not give an age has still
+answered the substantive items. Range checks (16-100) are left to
+:mod:`helpers.schema`. Dates likewise become NaT when missing; their range is
+checked by the schema.
+
+Dates: :func:`pyreadstat.read_sav` returns a variable with an SPSS date format
+(``DATE11``, ``ADATE10``, ...) as ``datetime.date`` objects in an object
+column, and one with a ``DATETIME`` format as ``datetime.datetime`` (kept to
+the day here); NaN for system-missing. A date typed in as text needs a
+``format`` (``strptime`` syntax) in its variable spec. Numbers without a date
+format are refused rather than guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import numbers
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from helpers import codebook
+from helpers.errors import DeliveryError, MappingError
+from helpers.sav import read_sav
+
+#: Codebook variables filled by the pipeline itself, not by ``variables``.
+ADMIN_DERIVED = ("resp_id", "municipality", "recruitment")
+#: Administrative variables: not substantive answers (a row is excluded when
+#: everything except these is missing).
+ADMINISTRATIVE = ("resp_id", "municipality", "recruitment", "interview_date")
+#: Recruitment design of a student group -> recruitment code (``mix`` reads it
+#: per respondent from a source variable).
+DESIGNS = {"online": 1, "door_to_door": 2, "street": 3, "mix": None}
+#: Reason logged for rows without any substantive answer.
+REASON_ALL_MISSING = "Geen inhoudelijke antwoorden (alle inhoudelijke variabelen ontbreken)"
+
+_TOP_KEYS = {"file", "municipality", "design", "id", "recruitment", "variables",
+             "not_asked", "drop", "exclude"}
+_REQUIRED_TOP_KEYS = ("file", "municipality", "design", "id", "recruitment", "variables")
+_SPEC_KEYS = {"source", "recode", "missing", "format"}
+_INT_TEXT = re.compile(r"^[+-]?\d+$")
+
+
+# --------------------------------------------------------------------------
+# small helpers
+# --------------------------------------------------------------------------
+
+def _is_missing(value):
+    """True for None, NaN, NaT and empty or blank text."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value.strip() == ""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _norm(value):
+    """Normalise a source value or a mapping key for comparison.
+
+    Integral floats become ``int`` (pyreadstat returns every number as
+    float64), text is stripped and integer-looking text becomes ``int`` (so
+    that YAML keys ``1`` and ``"1"`` and SPSS values ``1.0`` and ``"1"`` all
+    match). Missing values become ``None``.
+    """
+    if _is_missing(value):
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return int(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        value = float(value)
+        return int(value) if value.is_integer() else value
+    if isinstance(value, str):
+        text = value.strip()
+        return int(text) if _INT_TEXT.match(text) else text
+    return value
+
+
+def _show(value):
+    """A source value as it should appear in an error message."""
+    if isinstance(value, (np.floating, float)) and float(value).is_integer():
+        return int(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def municipality_letter(code):
+    """Return the letter of a municipality code (1 -> ``"A"``).
+
+    Parameters
+    ----------
+    code : int
+        Harmonised municipality code, 1-10.
+
+    Returns
+    -------
+    str
+    """
+    return chr(ord("A") + int(code) - 1)
+
+
+def _categorical_codes(name):
+    return set(codebook.value_labels(name))
+
+
+# --------------------------------------------------------------------------
+# mapping validation
+# --------------------------------------------------------------------------
+
+def validate_mapping(mapping, name="<mapping>"):
+    """Check a mapping's structure against the codebook and normalise it.
+
+    Parameters
+    ----------
+    mapping : dict
+        The mapping as read from YAML (see ``ARCHITECTURE.md``).
+    name : str
+        Name of the mapping file, used in error messages.
+
+    Returns
+    -------
+    dict
+        A new dictionary: optional keys filled in (``not_asked`` empty list,
+        ``drop`` and ``exclude`` empty), ``recode`` and ``missing`` keys
+        normalised (``1.0``, ``"1"`` -> ``1``).
+
+    Raises
+    ------
+    MappingError
+        Naming the mapping file and the offending key.
+    """
+    if not isinstance(mapping, dict):
+        raise MappingError(name, "the mapping must be a YAML dictionary")
+    # Keys starting with "_" are bookkeeping added by this module.
+    unknown = sorted(k for k in set(mapping) - _TOP_KEYS if not str(k).startswith("_"))
+    if unknown:
+        raise MappingError(name, "unknown top-level key", unknown[0])
+    for key in _REQUIRED_TOP_KEYS:
+        if key not in mapping:
+            raise MappingError(name, "required key is missing", key)
+
+    book = codebook.load_codebook()
+    variables = book["variables"]
+    out = {k: v for k, v in mapping.items() if str(k).startswith("_")}
+
+    file = mapping["file"]
+    if not isinstance(file, str) or not file.lower().endswith(".sav") or Path(file).name != file:
+        raise MappingError(name, "must be a plain .sav file name (no folder)", "file", file)
+    out["file"] = file
+
+    muni = mapping["municipality"]
+    if not isinstance(muni, int) or muni not in _categorical_codes("municipality"):
+        raise MappingError(name, "not a municipality code of the codebook", "municipality", muni)
+    out["municipality"] = muni
+
+    design = mapping["design"]
+    if design not in DESIGNS:
+        raise MappingError(
+            name, f"unknown design (expected one of {', '.join(DESIGNS)})", "design", design
+        )
+    out["design"] = design
+
+    if not isinstance(mapping["id"], str) or not mapping["id"]:
+        raise MappingError(name, "must name the source id variable", "id", mapping["id"])
+    out["id"] = mapping["id"]
+
+    out["recruitment"] = _validate_recruitment(mapping["recruitment"], design, name)
+
+    specs = mapping["variables"]
+    if not isinstance(specs, dict) or not specs:
+        raise MappingError(name, "must be a non-empty dictionary", "variables")
+    out["variables"] = {}
+    for var, spec in specs.items():
+        key = f"variables.{var}"
+        if var not in variables:
+            raise MappingError(name, "unknown harmonised variable (not in the codebook)", key)
+        if var in ADMIN_DERIVED:
+            raise MappingError(
+                name, "filled by the pipeline (use the top-level keys id/municipality/"
+                "recruitment)", key,
+            )
+        out["variables"][var] = _validate_spec(spec, var, variables[var], name)
+
+    not_asked = mapping.get("not_asked") or []
+    if not isinstance(not_asked, list):
+        raise MappingError(name, "must be a list of harmonised variables", "not_asked")
+    for var in not_asked:
+        if var not in variables:
+            raise MappingError(name, "unknown harmonised variable (not in the codebook)",
+                               "not_asked", var)
+        if var in ADMIN_DERIVED:
+            raise MappingError(name, "administrative variable cannot be not_asked",
+                               "not_asked", var)
+        if var in out["variables"]:
+            raise MappingError(name, "variable is both mapped and not_asked", "not_asked", var)
+    if len(set(not_asked)) != len(not_asked):
+        dup = next(v for v in not_asked if not_asked.count(v) > 1)
+        raise MappingError(name, "variable listed twice", "not_asked", dup)
+    out["not_asked"] = list(not_asked)
+
+    for var in variables:
+        if var in ADMIN_DERIVED:
+            continue
+        if var not in out["variables"] and var not in out["not_asked"]:
+            raise MappingError(
+                name, "codebook variable is neither in 'variables' nor in 'not_asked'",
+                f"variables.{var}",
+            )
+
+    # Routing: a filtered question can only be asked when the questions that
+    # route to it were asked too.
+    for var, alternatives in codebook.FILTERS.items():
+        if var in out["variables"]:
+            for condition in alternatives:
+                for cond_var in condition:
+                    if cond_var not in out["variables"]:
+                        raise MappingError(
+                            name, f"filter question is mapped but its filter variable "
+                            f"{cond_var!r} is not_asked", f"variables.{var}",
+                        )
+
+    drop = mapping.get("drop") or {}
+    if not isinstance(drop, dict):
+        raise MappingError(name, "must be a dictionary 'source variable: reason'", "drop")
+    for src, reason in drop.items():
+        if not isinstance(reason, str) or not reason.strip():
+            raise MappingError(name, "every dropped variable needs a reason", f"drop.{src}")
+    out["drop"] = dict(drop)
+
+    exclude = mapping.get("exclude") or []
+    if not isinstance(exclude, list):
+        raise MappingError(name, "must be a list of rules", "exclude")
+    out["exclude"] = []
+    for i, rule in enumerate(exclude):
+        key = f"exclude[{i}]"
+        if not isinstance(rule, dict) or set(rule) != {"source", "equals", "reason"}:
+            raise MappingError(name, "a rule has exactly the keys source, equals, reason", key)
+        if not isinstance(rule["reason"], str) or not rule["reason"].strip():
+            raise MappingError(name, "the reason must be a non-empty text", f"{key}.reason")
+        if _norm(rule["equals"]) is None:
+            raise MappingError(name, "cannot exclude on a missing value", f"{key}.equals")
+        out["exclude"].append(
+            {"source": rule["source"], "equals": _norm(rule["equals"]), "reason": rule["reason"]}
+        )
+    return out
+
+
+def _validate_recruitment(spec, design, name):
+    codes = _categorical_codes("recruitment")
+    if not isinstance(spec, dict) or not (set(spec) == {"value"} or (
+            "source" in spec and set(spec) <= {"source", "recode"})):
+        raise MappingError(
+            name, "use either {value: code} or {source: variable, recode: {...}}", "recruitment"
+        )
+    if "value" in spec:
+        value = spec["value"]
+        if value not in codes:
+            raise MappingError(name, "not a recruitment code of the codebook",
+                               "recruitment.value", value)
+        if DESIGNS[design] is not None and value != DESIGNS[design]:
+            raise MappingError(
+                name, f"contradicts design {design!r} (expected {DESIGNS[design]})",
+                "recruitment.value", value,
+            )
+        return {"value": value}
+    recode = spec.get("recode")
+    if recode is not None:
+        if not isinstance(recode, dict):
+            raise MappingError(name, "must be a dictionary", "recruitment.recode")
+        for src, target in recode.items():
+            if target not in codes:
+                raise MappingError(name, "recode target is not a recruitment code",
+                                   f"recruitment.recode.{src}", target)
+        recode = {_norm(k): v for k, v in recode.items()}
+    return {"source": spec["source"], "recode": recode}
+
+
+def _validate_spec(spec, var, var_book, name):
+    key = f"variables.{var}"
+    if not isinstance(spec, dict) or "source" not in spec:
+        raise MappingError(name, "needs at least a 'source'", key)
+    unknown = sorted(set(spec) - _SPEC_KEYS)
+    if unknown:
+        raise MappingError(name, "unknown key in a variable spec", f"{key}.{unknown[0]}")
+    kind = var_book["kind"]
+    out = {"source": spec["source"]}
+
+    recode = spec.get("recode")
+    if recode is not None:
+        if kind != "categorical":
+            raise MappingError(name, f"recode is only allowed for categorical variables "
+                               f"({var} is {kind})", f"{key}.recode")
+        if not isinstance(recode, dict) or not recode:
+            raise MappingError(name, "must be a non-empty dictionary", f"{key}.recode")
+        valid = _categorical_codes(var)
+        for src, target in recode.items():
+            if target not in valid:
+                raise MappingError(
+                    name, f"recode target outside the codebook's value labels "
+                    f"{sorted(valid)} (missing codes go under 'missing')",
+                    f"{key}.recode.{src}", target,
+                )
+        out["recode"] = _normalised_keys(recode, f"{key}.recode", name)
+
+    missing = spec.get("missing")
+    if missing is not None:
+        if not isinstance(missing, dict) or not missing:
+            raise MappingError(name, "must be a non-empty dictionary", f"{key}.missing")
+        for src, target in missing.items():
+            if not isinstance(target, int) or not (
+                    codebook.MISSING_LOW <= target <= codebook.MISSING_HIGH):
+                raise MappingError(name, "missing target outside 96-99",
+                                   f"{key}.missing.{src}", target)
+        out["missing"] = _normalised_keys(missing, f"{key}.missing", name)
+        overlap = set(out["missing"]) & set(out.get("recode", {}))
+        if overlap:
+            raise MappingError(name, "source code is both recoded and missing",
+                               f"{key}.missing", sorted(overlap, key=str)[0])
+
+    fmt = spec.get("format")
+    if fmt is not None:
+        if kind != "date":
+            raise MappingError(name, "format is only allowed for date variables",
+                               f"{key}.format", fmt)
+        if not isinstance(fmt, str) or "%" not in fmt:
+            raise MappingError(name, "must be a strptime format such as '%d/%m/%Y'",
+                               f"{key}.format", fmt)
+        out["format"] = fmt
+    return out
+
+
+def _normalised_keys(mapping, key, name):
+    out = {}
+    for src, target in mapping.items():
+        norm = _norm(src)
+        if norm is None:
+            raise MappingError(name, "a missing value cannot be a source code (system-missing "
+                               "is handled automatically)", key, src)
+        if norm in out:
+            raise MappingError(name, "source code listed twice", key, src)
+        out[norm] = target
+    return out
+
+
+def load_mapping(path):
+    """Read and validate one harmonisation mapping.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A ``data/mappings/gemeente_x.yaml`` file.
+
+    Returns
+    -------
+    dict
+        The validated mapping (see :func:`validate_mapping`).
+
+    Raises
+    ------
+    MappingError
+        If the file cannot be parsed or does not fit the codebook; the message
+        names the mapping file and the offending key.
+    """
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise MappingError(path.name, f"cannot be read as YAML ({exc})") from exc
+    return validate_mapping(raw, path.name)
+
+
+# --------------------------------------------------------------------------
+# harmonising one file
+# --------------------------------------------------------------------------
+
+def _source_column(df, src, file_name, role):
+    if src not in df.columns:
+        hint = [c for c in df.columns if str(c).lower() == str(src).lower()]
+        extra = f" (the file has {hint[0]!r}; SPSS names are case-insensitive, the " \
+                f"mapping is not)" if hint else ""
+        raise DeliveryError(file_name, f"{role} variable named in the mapping is absent "
+                            f"from the file{extra}", src)
+    return df[src]
+
+
+def _ids(df, mapping, file_name):
+    src = mapping["id"]
+    col = _source_column(df, src, file_name, "id")
+    ids = []
+    for value in col:
+        norm = _norm(value)
+        if not isinstance(norm, int) or isinstance(norm, bool):
+            raise DeliveryError(file_name, "respondent id must be an integer", src, _show(value))
+        if not 0 <= norm <= 9999:
+            raise DeliveryError(file_name, "respondent id must lie in 0-9999 "
+                                "(resp_id pads it to 4 digits)", src, norm)
+        ids.append(norm)
+    seen = set()
+    for value in ids:
+        if value in seen:
+            raise DeliveryError(file_name, "duplicate respondent id", src, value)
+        seen.add(value)
+    return pd.Series(ids, index=df.index, dtype="int64")
+
+
+def _check_declared_missing(df, meta, spec, file_name):
+    """The file's own user-missing codes must be covered by ``missing``."""
+    src = spec["source"]
+    ranges = (getattr(meta, "missing_ranges", None) or {}).get(src, [])
+    declared = set(spec.get("missing", {}))
+    for rng in ranges:
+        lo, hi = _norm(rng.get("lo")), _norm(rng.get("hi"))
+        if lo == hi:
+            if lo not in declared:
+                raise DeliveryError(
+                    file_name, "user-missing code declared in the file is not covered by the "
+                    "mapping's 'missing'", src, lo,
+                )
+            continue
+        for value in df[src]:
+            norm = _norm(value)
+            if isinstance(norm, (int, float)) and lo <= norm <= hi and norm not in declared:
+                raise DeliveryError(
+                    file_name, f"value in the file's user-missing range {lo}-{hi} is not "
+                    "covered by the mapping's 'missing'", src, norm,
+                )
+
+
+def _harmonise_categorical(col, var, spec, ids, file_name):
+    recode = spec.get("recode")
+    missing = spec.get("missing", {})
+    valid = _categorical_codes(var)
+    src = spec["source"]
+    lookup = {}
+    for value in pd.unique(col):
+        norm = _norm(value)
+        if norm is None:
+            continue
+        if recode is not None and norm in recode:
+            lookup[norm] = recode[norm]
+        elif norm in missing:
+            lookup[norm] = missing[norm]
+        elif recode is None and isinstance(norm, int) and norm in valid:
+            lookup[norm] = norm
+        else:
+            first = ids.loc[np.array([_norm(v) == norm for v in col])].iloc[0]
+            allowed = "a recode key" if recode is not None else \
+                f"a codebook code {sorted(valid)}"
+            raise DeliveryError(
+                file_name, f"value is neither {allowed} nor a declared missing code "
+                f"(harmonised variable {var!r}, first at source id {first})", src, _show(value),
+            )
+    if var not in codebook.FILTERS:
+        # A group may declare its "not applicable" code on every item; it must
+        # not occur in a question without routing.
+        for norm, code in lookup.items():
+            if code == codebook.NOT_APPLICABLE:
+                first = ids.loc[np.array([_norm(v) == norm for v in col])].iloc[0]
+                raise DeliveryError(
+                    file_name, f"'not applicable' code in a question without routing "
+                    f"(harmonised variable {var!r}, first at source id {first})", src, norm,
+                )
+    out = [lookup[n] if (n := _norm(v)) is not None else codebook.NO_ANSWER for v in col]
+    return pd.Series(out, index=col.index, dtype="int64")
+
+
+def _harmonise_numeric(col, var, spec, ids, file_name):
+    missing = spec.get("missing", {})
+    src = spec["source"]
+    out = []
+    for value, rid in zip(col, ids):
+        norm = _norm(value)
+        if norm is None or norm in missing:
+            out.append(np.nan)
+            continue
+        if isinstance(norm, str):
+            try:
+                norm = float(norm.replace(",", "."))
+            except ValueError:
+                raise DeliveryError(
+                    file_name, f"{var} must be numeric (source id {rid})", src, _show(value)
+                ) from None
+        if not float(norm).is_integer():
+            raise DeliveryError(
+                file_name, f"{var} must be a whole number (source id {rid})", src, _show(value)
+            )
+        out.append(float(norm))
+    return pd.Series(out, index=col.index, dtype="float64")
+
+
+def _harmonise_date(col, var, spec, ids, file_name):
+    missing = spec.get("missing", {})
+    fmt = spec.get("format")
+    src = spec["source"]
+    out = []
+    for value, rid in zip(col, ids):
+        if _is_missing(value) or _norm(value) in missing:
+            out.append(pd.NaT)
+        elif isinstance(value, (dt.date, np.datetime64)):  # SPSS date (pyreadstat)
+            out.append(pd.Timestamp(value).normalize())  # SPSS DATETIME: keep the day
+        elif isinstance(value, str):
+            if fmt is None:
+                raise DeliveryError(
+                    file_name, f"{var} is text but the mapping gives no 'format' "
+                    f"(source id {rid})", src, value,
+                )
+            try:
+                out.append(pd.Timestamp(dt.datetime.strptime(value.strip(), fmt)))
+            except ValueError:
+                raise DeliveryError(
+                    file_name, f"{var} does not match format {fmt!r} (source id {rid})",
+                    src, value,
+                ) from None
+        else:
+            raise DeliveryError(
+                file_name, f"{var} is neither an SPSS date nor text with a 'format' "
+                f"(source id {rid})", src, _show(value),
+            )
+    return pd.Series(pd.to_datetime(out), index=col.index).astype("datetime64[s]")
+
+
+def _recruitment(df, spec, ids, file_name):
+    if "value" in spec:
+        return pd.Series(spec["value"], index=df.index, dtype="int64")
+    src = spec["source"]
+    col = _source_column(df, src, file_name, "recruitment")
+    valid = _categorical_codes("recruitment")
+    out = []
+    for value, rid in zip(col, ids):
+        norm = _norm(value)
+        code = spec["recode"].get(norm) if spec["recode"] is not None else norm
+        if code not in valid:
+            raise DeliveryError(
+                file_name, f"recruitment value not in the mapping's recode "
+                f"(source id {rid})", src, _show(value),
+            )
+        out.append(code)
+    return pd.Series(out, index=df.index, dtype="int64")
+
+
+def _describe(alternatives):
+    """Routing condition as text: ``bin_known in [2] or bin_member in [2]``."""
+    return " or ".join(" and ".join(f"{var} in {codes}" for var, codes in cond.items())
+                       for cond in alternatives)
+
+
+def _apply_routing(result, specs, source_values, ids, file_name):
+    """Set 96 where a filter question does not apply; reject answers there."""
+    answer_codes = lambda var: _categorical_codes(var) | {codebook.DONT_KNOW}  # noqa: E731
+    for var, alternatives in codebook.FILTERS.items():
+        if var not in specs:
+            continue  # not asked at all: stays 97
+        applies = pd.Series(False, index=result.index)
+        for condition in alternatives:
+            holds = pd.Series(True, index=result.index)
+            for cond_var, codes in condition.items():
+                holds &= result[cond_var].isin(codes)
+            applies |= holds
+        values = result[var]
+        src = specs[var]["source"]
+        wrong = ~applies & values.isin(answer_codes(var))
+        if wrong.any():
+            i = wrong.idxmax()
+            raise DeliveryError(
+                file_name, f"answer given where the question does not apply "
+                f"(asked only if {_describe(alternatives)}; source id {ids[i]})", src,
+                _show(source_values[var][i]),
+            )
+        na_given = applies & (values == codebook.NOT_APPLICABLE)
+        if na_given.any():
+            i = na_given.idxmax()
+            raise DeliveryError(
+                file_name, f"coded 'not applicable' although the routing asks the "
+                f"question (source id {ids[i]})", src, _show(source_values[var][i]),
+            )
+        result.loc[~applies, var] = codebook.NOT_APPLICABLE
+
+
+def harmonise_file(df, meta, mapping, file_name):
+    """Harmonise one delivery with its mapping.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The source file as read by :func:`helpers.sav.read_sav` (codes, user-
+        missing codes kept).
+    meta : pyreadstat.metadata_container or None
+        Its metadata; ``meta.missing_ranges`` is checked against the mapping.
+    mapping : dict
+        The file's mapping (validated with :func:`validate_mapping` if it was
+        not already).
+    file_name : str
+        Name of the source file, for error messages and the log.
+
+    Returns
+    -------
+    harmonised : pandas.DataFrame
+        The codebook's columns in codebook order, one row per retained
+        respondent, in source order (index reset).
+    log : dict
+        ``file``, ``municipality``, ``design``, ``rows_read``,
+        ``rows_written``, ``rows_excluded`` and ``excluded``
+        (``{reason: count}``, in order of first use).
+
+    Raises
+    ------
+    DeliveryError
+        Naming the file, the source variable and the offending value.
+    """
+    mapping = validate_mapping(mapping, f"mapping of {file_name}")
+    book_vars = codebook.load_codebook()["variables"]
+    df = df.reset_index(drop=True)
+    specs = mapping["variables"]
+
+    # 1. Every source variable must be accounted for, and vice versa.
+    known = {mapping["id"], *mapping["drop"], *(r["source"] for r in mapping["exclude"])}
+    known |= {spec["source"] for spec in specs.values()}
+    if "source" in mapping["recruitment"]:
+        known.add(mapping["recruitment"]["source"])
+    for column in df.columns:
+        if column not in known:
+            raise DeliveryError(file_name, "variable not in the mapping", column)
+    for var, spec in specs.items():
+        _source_column(df, spec["source"], file_name, f"source of {var!r}")
+    for src in mapping["drop"]:
+        _source_column(df, src, file_name, "dropped")
+
+    ids = _ids(df, mapping, file_name)
+
+    # 2. Row exclusions from the mapping (before value checks: test entries
+    #    need not hold valid answers). The first matching rule wins.
+    excluded = {}
+    keep = pd.Series(True, index=df.index)
+    for rule in mapping["exclude"]:
+        col = _source_column(df, rule["source"], file_name, "exclusion")
+        hit = keep & col.map(_norm).eq(rule["equals"]).astype(bool)
+        if hit.any():
+            excluded[rule["reason"]] = excluded.get(rule["reason"], 0) + int(hit.sum())
+            keep &= ~hit
+    rows = df.loc[keep]
+    rows_ids = ids[keep]
+
+    # 3. Values.
+    result = pd.DataFrame(index=rows.index)
+    source_values = {}
+    for var, var_book in book_vars.items():
+        kind = var_book["kind"]
+        if var == "resp_id":
+            letter = municipality_letter(mapping["municipality"])
+            result[var] = pd.Series([f"{letter}{i:04d}" for i in rows_ids],
+                                    index=rows.index, dtype="str")
+        elif var == "municipality":
+            result[var] = pd.Series(mapping["municipality"], index=rows.index, dtype="int64")
+        elif var == "recruitment":
+            result[var] = _recruitment(rows, mapping["recruitment"], rows_ids, file_name)
+        elif var in mapping["not_asked"]:
+            if kind == "categorical":
+                result[var] = pd.Series(codebook.NOT_ASKED, index=rows.index, dtype="int64")
+            elif kind == "date":
+                result[var] = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[s]")
+            else:
+                result[var] = pd.Series(np.nan, index=rows.index, dtype="float64")
+        else:
+            spec = specs[var]
+            col = rows[spec["source"]]
+            source_values[var] = col
+            _check_declared_missing(df, meta, spec, file_name)
+            if kind == "categorical":
+                result[var] = _harmonise_categorical(col, var, spec, rows_ids, file_name)
+            elif kind == "numeric":
+                result[var] = _harmonise_numeric(col, var, spec, rows_ids, file_name)
+            elif kind == "date":
+                result[var] = _harmonise_date(col, var, spec, rows_ids, file_name)
+            else:  # pragma: no cover - codebook kinds are fixed
+                raise ValueError(f"unknown kind {kind!r} of {var!r} in the codebook")
+
+    # 4. Routing.
+    _apply_routing(result, specs, source_values, rows_ids, file_name)
+
+    # 5. Rows without any substantive answer.
+    empty = _all_missing(result)
+    if empty.any():
+        excluded[REASON_ALL_MISSING] = excluded.get(REASON_ALL_MISSING, 0) + int(empty.sum())
+        result = result.loc[~empty]
+
+    result = result.reset_index(drop=True)
+    log = {
+        "file": file_name,
+        "municipality": mapping["municipality"],
+        "design": mapping["design"],
+        "rows_read": len(df),
+        "rows_written": len(result),
+        "rows_excluded": sum(excluded.values()),
+        "excluded": excluded,
+    }
+    return result, log
+
+
+def substantive_variables():
+    """List the codebook variables that hold answers (not administrative).
+
+    Returns
+    -------
+    list of str
+    """
+    return [v for v in codebook.variable_names() if v not in ADMINISTRATIVE]
+
+
+def _all_missing(result):
+    book_vars = codebook.load_codebook()["variables"]
+    empty = pd.Series(True, index=result.index)
+    for var in substantive_variables():
+        if book_vars[var]["kind"] == "categorical":
+            empty &= result[var] >= codebook.MISSING_LOW
+        else:
+            empty &= result[var].isna()
+    return empty
+
+
+# --------------------------------------------------------------------------
+# merging
+# --------------------------------------------------------------------------
+
+MERGE_LOG_COLUMNS = ["file", "municipality", "design", "rows_read", "rows_written",
+                     "rows_excluded", "reason"]
+
+
+def _format_reasons(excluded):
+    return "; ".join(f"{reason} ({count})" for reason, count in excluded.items())
+
+
+def load_mappings(mappings_dir):
+    """Read every mapping of a folder and check they fit together.
+
+    Parameters
+    ----------
+    mappings_dir : str or pathlib.Path
+        Folder with one ``*.yaml`` mapping per raw file.
+
+    Returns
+    -------
+    list of dict
+        Validated mappings, sorted by municipality code.
+
+    Raises
+    ------
+    MappingError
+        If the folder holds no mapping, or two mappings share a municipality
+        or a file.
+    """
+    mappings_dir = Path(mappings_dir)
+    paths = sorted(p for p in mappings_dir.glob("*") if p.suffix.lower() in (".yaml", ".yml"))
+    if not paths:
+        raise MappingError(str(mappings_dir), "no mapping (*.yaml) found in the mappings folder")
+    mappings, by_muni, by_file = [], {}, {}
+    for path in paths:
+        mapping = load_mapping(path)
+        mapping["_mapping_file"] = path.name
+        muni, file = mapping["municipality"], mapping["file"]
+        if muni in by_muni:
+            raise MappingError(path.name, f"municipality already mapped by {by_muni[muni]!r}",
+                               "municipality", muni)
+        if file.lower() in by_file:
+            raise MappingError(path.name, f"file already mapped by {by_file[file.lower()]!r}",
+                               "file", file)
+        by_muni[muni] = by_file[file.lower()] = path.name
+        mappings.append(mapping)
+    return sorted(mappings, key=lambda m: m["municipality"])
+
+
+def merge_deliveries(raw_dir, mappings_dir):
+    """Harmonise every raw delivery and stack them.
+
+    Parameters
+    ----------
+    raw_dir : str or pathlib.Path
+        Folder with the raw ``.sav`` files.
+    mappings_dir : str or pathlib.Path
+        Folder with one mapping per raw file.
+
+    Returns
+    -------
+    merged : pandas.DataFrame
+        The codebook's columns in codebook order; rows ordered by municipality,
+        then source order.
+    merge_log : pandas.DataFrame
+        One row per file with :data:`MERGE_LOG_COLUMNS`; ``reason`` lists each
+        exclusion reason with its count (``"reason (n); ..."``), empty when no
+        row was excluded.
+
+    Raises
+    ------
+    DeliveryError
+        If a file is faulty, a mapping's file is absent, or a ``.sav`` in
+        ``raw_dir`` has no mapping.
+    """
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise DeliveryError(str(raw_dir), "raw data folder not found")
+    mappings = load_mappings(mappings_dir)
+    mapped = {m["file"].lower(): m for m in mappings}
+    present = {p.name.lower(): p for p in raw_dir.iterdir()
+               if p.is_file() and p.suffix.lower() == ".sav"}
+    extra = sorted(set(present) - set(mapped))
+    if extra:
+        raise DeliveryError(present[extra[0]].name,
+                            "unexpected .sav file in the raw folder: no mapping names it")
+    for mapping in mappings:
+        if mapping["file"].lower() not in present:
+            raise DeliveryError(
+                mapping["file"], f"file named in mapping {mapping['_mapping_file']!r} "
+                f"not found in {raw_dir}",
+            )
+
+    frames, logs = [], []
+    for mapping in mappings:
+        path = present[mapping["file"].lower()]
+        df, meta = read_sav(path)
+        harmonised, log = harmonise_file(df, meta, mapping, path.name)
+        assert log["rows_read"] == log["rows_written"] + log["rows_excluded"], log
+        frames.append(harmonised)
+        logs.append({**{k: log[k] for k in MERGE_LOG_COLUMNS[:-1]},
+                     "reason": _format_reasons(log["excluded"])})
+
+    merged = pd.concat(frames, ignore_index=True)
+    merge_log = pd.DataFrame(logs, columns=MERGE_LOG_COLUMNS)
+    assert merge_log["rows_read"].sum() == (
+        merge_log["rows_written"].sum() + merge_log["rows_excluded"].sum())
+    assert len(merged) == merge_log["rows_written"].sum()
+    return merged, merge_log

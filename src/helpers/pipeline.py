@@ -1,0 +1,269 @@
+"""Build ``data/processed/enquete.sav`` and ``merge_log.csv`` from the raw files.
+
+Command line::
+
+    python -m helpers.pipeline [--raw DIR] [--mappings DIR] [--out DIR]
+
+The raw folder defaults to :data:`helpers.config.RAW_DIR` (environment
+variable ``VEILIGHEID_RAW_DIR``), so the same command runs on the synthetic
+and on the real deliveries. Nothing in the output folder changes unless every
+file harmonises and the merged data pass the schema: both outputs are written
+to temporary files first and only then moved into place.
+
+Notebooks read the result with :func:`load_survey` (codes) and turn codes into
+labelled, ordered categories with :func:`apply_labels`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import codebook, config
+from helpers.errors import DeliveryError
+from helpers.harmonise import merge_deliveries
+from helpers.sav import read_sav, write_sav_atomic, write_text_atomic
+from helpers.schema import validate_survey
+
+#: Value sets whose codes are ordered (SPSS measure "ordinal").
+ORDINAL_VALUE_SETS = ("education", "residence_duration", "appearance", "likert", "willingness")
+#: SPSS print formats per codebook kind.
+_FORMATS = {"categorical": "F2.0", "numeric": "F3.0", "date": "DATE11"}
+
+
+def sav_metadata(df=None):
+    """SPSS metadata of the processed file, built from the codebook.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame, optional
+        The data; used only to size the ``resp_id`` string format.
+
+    Returns
+    -------
+    dict
+        Keyword arguments for :func:`pyreadstat.write_sav`: ``column_labels``,
+        ``variable_value_labels`` (value labels plus 96-99),
+        ``missing_ranges`` (96-99 for every categorical variable),
+        ``variable_measure`` and ``variable_format``.
+    """
+    book = codebook.load_codebook()
+    labels, value_labels, missing, measure, formats = {}, {}, {}, {}, {}
+    width = 5
+    if df is not None and len(df):
+        width = max(width, int(df["resp_id"].str.len().max()))
+    for name, spec in book["variables"].items():
+        kind = spec["kind"]
+        labels[name] = spec["label"]
+        if kind == "id":
+            measure[name] = "nominal"
+            formats[name] = f"A{width}"
+        elif kind == "categorical":
+            value_labels[name] = {
+                float(k): v for k, v in codebook.value_labels(name, include_missing=True).items()
+            }
+            missing[name] = [{"lo": float(codebook.MISSING_LOW),
+                              "hi": float(codebook.MISSING_HIGH)}]
+            measure[name] = "ordinal" if spec["values"] in ORDINAL_VALUE_SETS else "nominal"
+            formats[name] = _FORMATS[kind]
+        else:
+            measure[name] = "scale"
+            formats[name] = _FORMATS[kind]
+    return {
+        "column_labels": labels,
+        "variable_value_labels": value_labels,
+        "missing_ranges": missing,
+        "variable_measure": measure,
+        "variable_format": formats,
+    }
+
+
+def _to_writable(df):
+    """Types pyreadstat writes as intended (dates as datetime64)."""
+    out = df.copy()
+    for name, spec in codebook.load_codebook()["variables"].items():
+        if spec["kind"] == "categorical":
+            out[name] = out[name].astype("int64")
+        elif spec["kind"] == "date":
+            out[name] = pd.to_datetime(out[name])
+        elif spec["kind"] == "id":
+            out[name] = out[name].astype(str)
+    return out
+
+
+def _temp_path(out_dir, name):
+    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}-", suffix=".tmp")
+    os.close(fd)
+    return Path(tmp)
+
+
+def build_processed(raw_dir=config.RAW_DIR, mappings_dir=config.MAPPINGS_DIR,
+                    out_dir=config.PROCESSED_DIR):
+    """Harmonise, merge, validate and write the processed survey.
+
+    Parameters
+    ----------
+    raw_dir : str or pathlib.Path
+        Folder with the raw ``.sav`` deliveries.
+    mappings_dir : str or pathlib.Path
+        Folder with one mapping per raw file.
+    out_dir : str or pathlib.Path
+        Output folder; receives ``enquete.sav`` and ``merge_log.csv``.
+
+    Returns
+    -------
+    merged : pandas.DataFrame
+        The validated merged survey.
+    merge_log : pandas.DataFrame
+        Rows read, written and excluded (with reasons) per file.
+
+    Raises
+    ------
+    DeliveryError
+        When any file or mapping is faulty or the merged data fail the
+        schema; the output folder is then left exactly as it was.
+    """
+    merged, merge_log = merge_deliveries(raw_dir, mappings_dir)
+    source_files = dict(zip(merge_log["municipality"], merge_log["file"]))
+    merged = validate_survey(merged, source_files)
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sav_tmp = _temp_path(out_dir, "enquete.sav")
+    log_tmp = _temp_path(out_dir, "merge_log.csv")
+    try:
+        write_sav_atomic(_to_writable(merged), sav_tmp, **sav_metadata(merged))
+        write_text_atomic(merge_log.to_csv(index=False, lineterminator="\n"), log_tmp)
+        # Read the new file back before it replaces the old one.
+        check, _ = read_sav(sav_tmp)
+        if len(check) != len(merged) or list(check.columns) != list(merged.columns):
+            raise RuntimeError(f"{sav_tmp.name}: written file does not read back as written")
+        os.replace(sav_tmp, out_dir / "enquete.sav")
+        os.replace(log_tmp, out_dir / "merge_log.csv")
+    finally:
+        for tmp in (sav_tmp, log_tmp):
+            if tmp.exists():
+                tmp.unlink()
+    return merged, merge_log
+
+
+def load_survey(path=config.SURVEY_FILE):
+    """Read the processed survey as codes plus metadata.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        Defaults to ``data/processed/enquete.sav``.
+
+    Returns
+    -------
+    df : pandas.DataFrame
+        Codes, not labels; user-missing codes 96-99 kept as values;
+        categorical codes as ``int64``, ``interview_date`` as
+        ``datetime64``.
+    meta : pyreadstat.metadata_container
+        Variable labels, value labels, missing ranges, measure levels.
+    """
+    df, meta = read_sav(path)
+    for name, spec in codebook.load_codebook()["variables"].items():
+        if name not in df.columns:
+            continue
+        if spec["kind"] == "categorical" and df[name].notna().all():
+            df[name] = df[name].astype("int64")
+        elif spec["kind"] == "date":
+            df[name] = pd.to_datetime(df[name])
+    return df, meta
+
+
+def label_dtype(name):
+    """Ordered categorical dtype of a codebook variable's valid labels.
+
+    Parameters
+    ----------
+    name : str
+        Harmonised categorical variable.
+
+    Returns
+    -------
+    pandas.CategoricalDtype
+        All value labels in code order (whether observed or not), without
+        the missing codes.
+    """
+    return pd.CategoricalDtype(list(codebook.value_labels(name).values()), ordered=True)
+
+
+def apply_labels(df, variables=None):
+    """Replace codes by ordered categorical labels.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Survey data as codes.
+    variables : list of str, optional
+        Variables to label; by default every categorical codebook variable
+        present in ``df``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame; labelled variables are ordered ``Categorical`` with the
+        codebook's full label set as categories; missing codes 96-99 and NaN
+        become NaN.
+
+    Raises
+    ------
+    ValueError
+        If a variable is not categorical in the codebook, or a code is
+        neither a value label nor a missing code.
+    """
+    book = codebook.load_codebook()["variables"]
+    if variables is None:
+        variables = [v for v in df.columns if v in book and book[v]["kind"] == "categorical"]
+    out = df.copy()
+    for name in variables:
+        if name not in book or book[name]["kind"] != "categorical":
+            raise ValueError(f"{name!r} is not a categorical variable of the codebook")
+        labels = codebook.value_labels(name)
+        col = out[name]
+        is_missing = col.isna() | col.between(codebook.MISSING_LOW, codebook.MISSING_HIGH)
+        unknown = col[~is_missing & ~col.isin(list(labels))]
+        if len(unknown):
+            raise ValueError(f"{name!r}: code {unknown.iloc[0]!r} has no value label")
+        mapped = col.where(~is_missing).map(lambda c: labels.get(int(c)) if pd.notna(c) else None)
+        out[name] = pd.Categorical(mapped, dtype=label_dtype(name))
+    return out
+
+
+def main(argv=None):
+    """Command-line entry point; returns the exit code."""
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.pipeline",
+        description="Harmonise and merge the raw SPSS deliveries into enquete.sav.",
+    )
+    parser.add_argument("--raw", type=Path, default=config.RAW_DIR,
+                        help=f"raw .sav folder (default {config.RAW_DIR})")
+    parser.add_argument("--mappings", type=Path, default=config.MAPPINGS_DIR,
+                        help=f"mapping folder (default {config.MAPPINGS_DIR})")
+    parser.add_argument("--out", type=Path, default=config.PROCESSED_DIR,
+                        help=f"output folder (default {config.PROCESSED_DIR})")
+    args = parser.parse_args(argv)
+    try:
+        merged, merge_log = build_processed(args.raw, args.mappings, args.out)
+    except DeliveryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print("nothing was written", file=sys.stderr)
+        return 1
+    with pd.option_context("display.width", 200, "display.max_colwidth", 80):
+        print(merge_log.to_string(index=False))
+    print(f"wrote {args.out / 'enquete.sav'} ({len(merged)} respondents) and "
+          f"{args.out / 'merge_log.csv'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
