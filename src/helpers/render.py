@@ -213,6 +213,7 @@ def render_table(
     number_decimals: int = 1,
     note: str | None = None,
     hide_index: bool = False,
+    number: str | None = None,
 ) -> RenderedTable:
     """Render a DataFrame as the book's standard table.
 
@@ -240,6 +241,11 @@ def render_table(
         A note printed under the table (e.g. the base of the percentages).
     hide_index : bool, default False
         Hide the row labels.
+    number : str, optional
+        The table's number in the report (``"4"`` for Tabel 4): the book then
+        shows "Tabel 4" as in the report. Tables of this book that the report
+        does not have get a supplementary number ("Tabel S1", "Tabel S2", ...)
+        from :mod:`helpers.sphinx_tables`.
 
     Returns
     -------
@@ -258,6 +264,8 @@ def render_table(
     if not caption or not caption.strip():
         raise ValueError("every table needs a caption")
     label = label or make_label(caption)
+    if number is not None and not re.fullmatch(r"[0-9]+[a-z]?", str(number)):
+        raise ValueError(f"number {number!r}: give the report's table number, e.g. '4'")
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", label):
         raise ValueError(f"label {label!r}: use letters, digits, '-' and '_' only")
     percent_set = set(percent_columns or [])
@@ -283,6 +291,7 @@ def render_table(
         .set_table_styles(TABLE_STYLES)
         .set_table_attributes(
             f'class="vives-tabel" data-label="{html.escape(label)}"'
+            + (f' data-number="{number}"' if number is not None else "")
         )
     )
     text_columns = [

@@ -7,8 +7,10 @@ extension finds those outputs while a page is read, wraps each one in an
 enumerable node of type ``table`` with the caption (placed above the table) and
 registers the label as an explicit target. The result in the built book:
 
-- the caption reads "Tabel N: ..." (``numfig_format['table']``), numbered
-  continuously like the book's other tables;
+- the caption reads "Tabel N: ...": N is the report's own table number when
+  ``render_table(..., number="4")`` gave one (so Tabel 4 of the report is
+  Tabel 4 in the book), and a supplementary number S1, S2, ... in reading
+  order for the book's own tables;
 - ``{numref}`tbl-label``` gives "Tabel N" and ``{ref}`tbl-label``` gives the
   caption text, from any page.
 
@@ -31,6 +33,9 @@ from sphinx.transforms import SphinxTransform
 LABEL_ATTRIBUTE = "data-label"
 
 _LABEL_RE = re.compile(r'data-label="([^"]+)"')
+_NUMBER_RE = re.compile(r'data-number="([^"]+)"')
+#: Prefix of the numbers of tables the report does not have.
+SUPPLEMENTARY_PREFIX = "S"
 _CAPTION_RE = re.compile(r"<caption[^>]*>(.*?)</caption>\s*", re.S)
 _TAG_RE = re.compile(r"<[^>]+>")
 
@@ -94,6 +99,12 @@ class NumberRenderedTables(SphinxTransform):
             wrapper += target
             wrapper["names"].append(nodes.fully_normalize_name(label))
             self.document.note_explicit_target(wrapper, wrapper)
+            number = _NUMBER_RE.search(text)
+            explicit = getattr(self.env, "vives_table_numbers", {})
+            explicit.setdefault(self.env.docname, {})[wrapper["ids"][0]] = (
+                number.group(1) if number else None
+            )
+            self.env.vives_table_numbers = explicit
 
     @staticmethod
     def _outermost_output(raw: nodes.raw) -> nodes.Element:
@@ -111,12 +122,57 @@ class NumberRenderedTables(SphinxTransform):
         return node
 
 
+def _purge(app: Sphinx, env: Any, docname: str) -> None:
+    getattr(env, "vives_table_numbers", {}).pop(docname, None)
+
+
+def _merge(app: Sphinx, env: Any, docnames: set, other: Any) -> None:
+    mine = getattr(env, "vives_table_numbers", {})
+    for docname in docnames:
+        if docname in getattr(other, "vives_table_numbers", {}):
+            mine[docname] = other.vives_table_numbers[docname]
+    env.vives_table_numbers = mine
+
+
+def renumber_tables(app: Sphinx, env: Any) -> list[str]:
+    """Give report tables the report's number and the others S1, S2, ...
+
+    Runs after Sphinx assigned continuous numbers (``env.toc_fignumbers`` is
+    filled in reading order), and replaces the numbers of the tables made by
+    ``render_table``.
+    """
+    numbers = getattr(env, "vives_table_numbers", {})
+    supplementary = 0
+    seen: dict[str, str] = {}
+    for docname, by_type in env.toc_fignumbers.items():
+        tables = by_type.get("table", {})
+        for node_id in list(tables):
+            if node_id not in numbers.get(docname, {}):
+                continue
+            explicit = numbers[docname][node_id]
+            if explicit is None:
+                supplementary += 1
+                tables[node_id] = (f"{SUPPLEMENTARY_PREFIX}{supplementary}",)
+            else:
+                if explicit in seen:
+                    raise ValueError(
+                        f"Tabel {explicit} appears twice: in {seen[explicit]} and {docname}"
+                    )
+                seen[explicit] = docname
+                tables[node_id] = (explicit,)
+    return []
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the node and the transform."""
+    """Register the node, the transform and the renumbering."""
     handlers = {
         name: (_visit, _depart)
         for name in ("html", "latex", "text", "man", "texinfo", "singlehtml")
     }
     app.add_enumerable_node(numbered_table, "table", None, **handlers)
     app.add_transform(NumberRenderedTables)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    # After Sphinx's own figure numbering (TocTreeCollector, priority 500).
+    app.connect("env-get-updated", renumber_tables, priority=900)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
