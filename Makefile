@@ -28,13 +28,14 @@ endif
 export SOURCE_DATE_EPOCH := 1577836800
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help install data synthetic book test clean lock
+.PHONY: help install data synthetic book test clean lock notebooks
 
 help:
 	@echo "make book   - build the HTML book (_build/html)"
 	@echo "make test   - run all tests"
 	@echo "make data   - rebuild data/processed from data/raw (RAW_DIR=... for the real files)"
 	@echo "make synthetic - regenerate the synthetic raw files (data/raw) from code"
+	@echo "make notebooks - re-execute the notebooks in place (stored outputs)"
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
@@ -51,11 +52,33 @@ synthetic: $(STAMP)
 data: $(STAMP)
 	$(BIN)/python -m helpers.pipeline
 
+# jupyter-cache re-executes a notebook only when its code cells change, and
+# cross-page glue adds no dependency. So the book is rebuilt from scratch
+# whenever any input changed: data, helpers, notebooks, pages, config. A
+# rebuild with no change reuses _build and executes nothing.
+BOOK_INPUTS := _config.yml _toc.yml book notebooks src/helpers data/processed \
+	data/interviews data/reference data/synthetic tests/data constraints.txt
+FINGERPRINT := _build/.inputs-fingerprint
+
 book: data
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	@mkdir -p _build
+	@new=$$(find $(BOOK_INPUTS) -type f -not -path '*/__pycache__/*' \
+	  -not -path '*/.ipynb_checkpoints/*' -not -path '*/_build/*' -print0 \
+	  | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1); \
+	old=$$(cat $(FINGERPRINT) 2>/dev/null || true); \
+	if [ "$$new" != "$$old" ]; then \
+	  echo "book inputs changed: clean build"; rm -rf _build/html _build/.doctrees _build/jupyter_execute _build/.jupyter_cache; \
+	fi; \
+	$(BIN)/jupyter-book build . -W -n --keep-going; \
+	echo "$$new" > $(FINGERPRINT)
 
 test: data
 	$(BIN)/python -m pytest
+
+# Re-execute the notebooks in place (after a data or helper change), so the
+# outputs stored in them are current; nbval in `make test` checks they are.
+notebooks: data
+	$(BIN)/python -m helpers.notebooks
 
 clean:
 	rm -rf _build .pytest_cache
