@@ -35,8 +35,10 @@ format are refused rather than guessed.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import numbers
 import re
+import struct
 from pathlib import Path
 
 import numpy as np
@@ -61,8 +63,30 @@ REASON_ALL_MISSING = "Geen inhoudelijke antwoorden (alle inhoudelijke variabelen
 _TOP_KEYS = {"file", "municipality", "design", "id", "recruitment", "variables",
              "not_asked", "drop", "exclude"}
 _REQUIRED_TOP_KEYS = ("file", "municipality", "design", "id", "recruitment", "variables")
-_SPEC_KEYS = {"source", "recode", "missing", "format"}
+_SPEC_KEYS = {"source", "recode", "missing", "format", "label"}
 _INT_TEXT = re.compile(r"^[+-]?\d+$")
+#: Value labels that mark a code as a missing-value code ("weet niet", "geen
+#: antwoord", ...). A value with such a label in the delivered file must be
+#: declared under ``missing`` in the mapping before it can be used: see
+#: :func:`_check_missing_like_labels`. Deliberately narrow ("onbekend" is not
+#: in it: "BIN onbekend" can be a real answer), as there is no way to
+#: overrule a match other than listing the code under ``missing``.
+MISSING_LIKE_LABEL = re.compile(
+    r"(?<!\w)(weet\s+niet|geen\s+antwoord|niet\s+van\s+toepassing|n\.?\s?v\.?\s?t\.?|"
+    r"geen\s+opgave|ontbrek\w*|geweigerd|weigert|missing|"
+    r"no\s+answer|don'?t\s+know|not\s+applicable|refused|sans\s+r[eé]ponse|"
+    r"ne\s+sait\s+pas)(?!\w)",
+    re.IGNORECASE,
+)
+#: SPSS data files that are not ``.sav`` but would be a delivery all the same
+#: (compressed ``.zsav``, portable ``.por``): never silently ignored.
+SPSS_SUFFIXES = (".sav", ".zsav", ".por")
+#: Decision logged for a file in the raw folder that is not an SPSS file.
+DECISION_IGNORED = ("Genegeerd: geen SPSS-bestand (.sav); alleen de .sav-bestanden die een "
+                    "mapping noemt, worden ingelezen")
+#: Decision logged for a folder inside the raw folder.
+DECISION_IGNORED_FOLDER = "Genegeerd: map in de map met ruwe data (wordt niet doorzocht)"
+DECISION_COLUMNS = ["file", "decision"]
 
 
 # --------------------------------------------------------------------------
@@ -210,6 +234,22 @@ def validate_mapping(mapping, name="<mapping>"):
             )
         out["variables"][var] = _validate_spec(spec, var, variables[var], name)
 
+    # One source variable feeds one harmonised variable: a copy-paste slip
+    # ("source: stelling5" twice) would otherwise duplicate an item silently.
+    used = {}
+    for var, spec in out["variables"].items():
+        src = spec["source"]
+        if src == out["id"]:
+            raise MappingError(name, "the id variable cannot also be the source of a "
+                               "harmonised variable", f"variables.{var}.source", src)
+        if src in used:
+            raise MappingError(
+                name, f"source variable is mapped twice, to {used[src]!r} and to {var!r} "
+                f"(each source variable feeds one harmonised variable; check for a "
+                f"copy-paste slip)", f"variables.{var}.source", src,
+            )
+        used[src] = var
+
     not_asked = mapping.get("not_asked") or []
     if not isinstance(not_asked, list):
         raise MappingError(name, "must be a list of harmonised variables", "not_asked")
@@ -254,6 +294,9 @@ def validate_mapping(mapping, name="<mapping>"):
     for src, reason in drop.items():
         if not isinstance(reason, str) or not reason.strip():
             raise MappingError(name, "every dropped variable needs a reason", f"drop.{src}")
+        if src in used or src == out["id"]:
+            what = f"mapped to {used[src]!r}" if src in used else "the id variable"
+            raise MappingError(name, f"variable is both dropped and {what}", f"drop.{src}")
     out["drop"] = dict(drop)
 
     exclude = mapping.get("exclude") or []
@@ -355,6 +398,13 @@ def _validate_spec(spec, var, var_book, name):
             raise MappingError(name, "must be a strptime format such as '%d/%m/%Y'",
                                f"{key}.format", fmt)
         out["format"] = fmt
+
+    label = spec.get("label")
+    if label is not None:
+        if not isinstance(label, str) or not label.strip():
+            raise MappingError(name, "must be the expected SPSS variable label (non-empty "
+                               "text)", f"{key}.label", label)
+        out["label"] = label
     return out
 
 
@@ -392,10 +442,51 @@ def load_mapping(path):
     """
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise MappingError(path.name, f"cannot be read ({exc})") from exc
+    except UnicodeDecodeError as exc:
+        line = exc.object[:exc.start].count(b"\n") + 1
+        raise MappingError(
+            path.name, f"is not UTF-8 text (byte {exc.object[exc.start]:#04x} on line "
+            f"{line}, probably an accented letter saved "
+            f"as Windows-1252); save the mapping as UTF-8",
+        ) from None
+    try:
+        raw = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader
+    except _DuplicateKeyError as exc:
+        raise MappingError(path.name, f"key listed twice (line {exc.line}); YAML would keep "
+                           "only the last one", exc.key) from None
+    except yaml.YAMLError as exc:
         raise MappingError(path.name, f"cannot be read as YAML ({exc})") from exc
     return validate_mapping(raw, path.name)
+
+
+class _DuplicateKeyError(yaml.YAMLError):
+    def __init__(self, key, line):
+        super().__init__(f"duplicate key {key!r} on line {line}")
+        self.key, self.line = key, line
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses a key listed twice in one dictionary.
+
+    PyYAML silently keeps the last of two equal keys, so a variable listed
+    twice in a mapping would lose its first spec without notice.
+    """
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                duplicate = key in seen
+            except TypeError:  # unhashable key: let PyYAML report it
+                continue
+            if duplicate:
+                raise _DuplicateKeyError(key, key_node.start_mark.line + 1)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 # --------------------------------------------------------------------------
@@ -405,19 +496,134 @@ def load_mapping(path):
 def _source_column(df, src, file_name, role):
     if src not in df.columns:
         hint = [c for c in df.columns if str(c).lower() == str(src).lower()]
-        extra = f" (the file has {hint[0]!r}; SPSS names are case-insensitive, the " \
-                f"mapping is not)" if hint else ""
+        if hint:
+            extra = (f" (the file has {hint[0]!r}; SPSS names are case-insensitive, the "
+                     f"mapping is not)")
+        else:
+            close = difflib.get_close_matches(str(src), [str(c) for c in df.columns], n=1)
+            extra = f" (did you mean {close[0]!r}?)" if close else ""
         raise DeliveryError(file_name, f"{role} variable named in the mapping is absent "
                             f"from the file{extra}", src)
     return df[src]
+
+
+def _norm_label(text):
+    """Label for comparison: whitespace collapsed, case folded."""
+    return " ".join(str(text).split()).casefold()
+
+
+def _looks_garbled(text):
+    """True for text that is UTF-8 read as Latin-1/Windows-1252 ("cafÃ©").
+
+    Such text encodes back to valid UTF-8 with a different meaning; genuine
+    Windows-1252 text with accents ("café" -> ``caf\\xe9``) is not valid UTF-8.
+    """
+    if not isinstance(text, str) or text.isascii():
+        return False
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            if text.encode(encoding).decode("utf-8") != text:
+                return True
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+    return False
+
+
+def _check_text_encoding(meta, file_name):
+    """Refuse labels garbled by a wrong encoding declaration in the file."""
+    declared = getattr(meta, "file_encoding", None) or "unknown"
+    labels = getattr(meta, "column_names_to_labels", None) or {}
+    value_labels = getattr(meta, "variable_value_labels", None) or {}
+    texts = [(var, label) for var, label in labels.items()]
+    texts += [(var, label) for var, codes in value_labels.items() for label in codes.values()]
+    for var, text in texts:
+        if _looks_garbled(text):
+            try:
+                meant = text.encode("cp1252").decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                meant = text.encode("latin-1").decode("utf-8")
+            raise DeliveryError(
+                file_name, f"label text is garbled ({text!r}, meant {meant!r}): the file "
+                f"declares character encoding {declared!r} but its text is UTF-8; save the "
+                f"file again from SPSS (Unicode mode) so that the declaration matches",
+                var, text,
+            )
+
+
+def _check_variable_label(meta, spec, var, file_name):
+    """The optional ``label`` of a spec must match the file's variable label."""
+    expected = spec.get("label")
+    if expected is None:
+        return
+    src = spec["source"]
+    labels = getattr(meta, "column_names_to_labels", None) or {}
+    actual = labels.get(src)
+    if actual is None or not str(actual).strip():
+        raise DeliveryError(
+            file_name, f"the variable has no label in the file, but the mapping expects "
+            f"{expected!r} (harmonised variable {var!r}): is this the right variable?", src,
+        )
+    if _norm_label(actual) != _norm_label(expected):
+        raise DeliveryError(
+            file_name, f"variable label differs from the label the mapping expects "
+            f"({expected!r}; compared ignoring case and spaces) for harmonised variable "
+            f"{var!r}: is this the right variable, or did the questionnaire change?",
+            src, actual,
+        )
+
+
+def _file_value_labels(meta, src):
+    """The file's value labels of one variable, keys normalised."""
+    labels = (getattr(meta, "variable_value_labels", None) or {}).get(src) or {}
+    return {_norm(code): label for code, label in labels.items()}
+
+
+def _check_missing_like_labels(col, meta, spec, var, kind, ids, file_name):
+    """A value the file labels "weet niet", "geen antwoord", ... must be missing.
+
+    Catches a missing-value code that the file does not declare user-missing
+    (or whose declaration got lost) and that the mapping would otherwise take
+    as a real answer: an identity-coded item, a ``recode`` key, or a number
+    (an age of 99 meaning "no answer").
+    """
+    labels = _file_value_labels(meta, spec["source"])
+    if not labels:
+        return
+    missing = spec.get("missing", {})
+    recode = spec.get("recode")
+    valid = _categorical_codes(var) if kind == "categorical" else None
+    for code, label in labels.items():
+        if code is None or code in missing or not MISSING_LIKE_LABEL.search(str(label)):
+            continue
+        if kind == "categorical":
+            used_as_answer = code in recode if recode is not None else code in valid
+        else:
+            used_as_answer = True
+        if not used_as_answer:
+            continue  # an unmapped value is refused anyway where it occurs
+        hits = np.array([_norm(v) == code for v in col])
+        if hits.any():
+            first = ids.loc[hits].iloc[0]
+            how = (f"recodes it to {recode[code]}" if recode is not None and code in recode
+                   else "takes it as a real answer")
+            raise DeliveryError(
+                file_name, f"the file labels this value {label!r}, a missing-value code, "
+                f"but does not declare it user-missing and the mapping {how} (harmonised "
+                f"variable {var!r}, {int(hits.sum())} respondent(s), first at source id "
+                f"{first}); list it under 'missing' in the mapping", spec["source"],
+                _show(code),
+            )
 
 
 def _ids(df, mapping, file_name):
     src = mapping["id"]
     col = _source_column(df, src, file_name, "id")
     ids = []
-    for value in col:
+    for row, value in enumerate(col, start=1):
         norm = _norm(value)
+        if norm is None:
+            raise DeliveryError(file_name, f"respondent id is empty in row {row} of the file "
+                                "(every respondent needs a unique whole-number id)", src)
         if not isinstance(norm, int) or isinstance(norm, bool):
             raise DeliveryError(file_name, "respondent id must be an integer", src, _show(value))
         if not 0 <= norm <= 9999:
@@ -437,9 +643,16 @@ def _check_declared_missing(df, meta, spec, file_name):
     src = spec["source"]
     ranges = (getattr(meta, "missing_ranges", None) or {}).get(src, [])
     declared = set(spec.get("missing", {}))
+    recode = spec.get("recode") or {}
     for rng in ranges:
         lo, hi = _norm(rng.get("lo")), _norm(rng.get("hi"))
         if lo == hi:
+            if lo in recode:
+                raise DeliveryError(
+                    file_name, f"the file declares this code user-missing, but the mapping "
+                    f"recodes it as a real answer ({lo} -> {recode[lo]}); move it from "
+                    f"'recode' to 'missing'", src, lo,
+                )
             if lo not in declared:
                 raise DeliveryError(
                     file_name, "user-missing code declared in the file is not covered by the "
@@ -455,7 +668,8 @@ def _check_declared_missing(df, meta, spec, file_name):
                 )
 
 
-def _harmonise_categorical(col, var, spec, ids, file_name):
+def _harmonise_categorical(col, var, spec, ids, file_name, file_labels=None):
+    file_labels = file_labels or {}
     recode = spec.get("recode")
     missing = spec.get("missing", {})
     valid = _categorical_codes(var)
@@ -472,12 +686,16 @@ def _harmonise_categorical(col, var, spec, ids, file_name):
         elif recode is None and isinstance(norm, int) and norm in valid:
             lookup[norm] = norm
         else:
-            first = ids.loc[np.array([_norm(v) == norm for v in col])].iloc[0]
+            hits = np.array([_norm(v) == norm for v in col])
+            first = ids.loc[hits].iloc[0]
             allowed = "a recode key" if recode is not None else \
                 f"a codebook code {sorted(valid)}"
+            file_label = file_labels.get(norm)
+            labelled = f"; the file labels it {file_label!r}" if file_label else ""
             raise DeliveryError(
                 file_name, f"value is neither {allowed} nor a declared missing code "
-                f"(harmonised variable {var!r}, first at source id {first})", src, _show(value),
+                f"(harmonised variable {var!r}, {int(hits.sum())} respondent(s), first at "
+                f"source id {first}{labelled})", src, _show(value),
             )
     if var not in codebook.FILTERS:
         # A group may declare its "not applicable" code on every item; it must
@@ -641,18 +859,40 @@ def harmonise_file(df, meta, mapping, file_name):
     df = df.reset_index(drop=True)
     specs = mapping["variables"]
 
-    # 1. Every source variable must be accounted for, and vice versa.
+    # 0. The file as a whole.
+    if len(df) == 0:
+        raise DeliveryError(file_name, "the file holds no respondents (0 rows): was the data "
+                            "exported before the answers were entered, or filtered?")
+    folded = {}
+    for column in df.columns:
+        other = folded.setdefault(str(column).casefold(), column)
+        if other != column:
+            raise DeliveryError(
+                file_name, f"two variables whose names differ only in case ({other!r} and "
+                f"{column!r}); SPSS variable names are case-insensitive, rename one", column,
+            )
+    _check_text_encoding(meta, file_name)
+
+    # 1. Every source variable must be accounted for, and vice versa. Names
+    #    the mapping gives but the file lacks come first: a typo in the
+    #    mapping then shows as itself, not as the real variable being unknown.
+    for var, spec in specs.items():
+        _source_column(df, spec["source"], file_name, f"source of {var!r}")
+    _source_column(df, mapping["id"], file_name, "id")
+    for src in mapping["drop"]:
+        _source_column(df, src, file_name, "dropped")
     known = {mapping["id"], *mapping["drop"], *(r["source"] for r in mapping["exclude"])}
     known |= {spec["source"] for spec in specs.values()}
     if "source" in mapping["recruitment"]:
         known.add(mapping["recruitment"]["source"])
     for column in df.columns:
         if column not in known:
-            raise DeliveryError(file_name, "variable not in the mapping", column)
-    for var, spec in specs.items():
-        _source_column(df, spec["source"], file_name, f"source of {var!r}")
-    for src in mapping["drop"]:
-        _source_column(df, src, file_name, "dropped")
+            label = (getattr(meta, "column_names_to_labels", None) or {}).get(column)
+            labelled = f" (label {label!r})" if label else ""
+            raise DeliveryError(
+                file_name, f"variable{labelled} not in the mapping: map it under "
+                f"'variables' or list it under 'drop' with a reason", column,
+            )
 
     ids = _ids(df, mapping, file_name)
 
@@ -694,8 +934,11 @@ def harmonise_file(df, meta, mapping, file_name):
             col = rows[spec["source"]]
             source_values[var] = col
             _check_declared_missing(df, meta, spec, file_name)
+            _check_variable_label(meta, spec, var, file_name)
+            _check_missing_like_labels(col, meta, spec, var, kind, rows_ids, file_name)
             if kind == "categorical":
-                result[var] = _harmonise_categorical(col, var, spec, rows_ids, file_name)
+                result[var] = _harmonise_categorical(
+                    col, var, spec, rows_ids, file_name, _file_value_labels(meta, spec["source"]))
             elif kind == "numeric":
                 result[var] = _harmonise_numeric(col, var, spec, rows_ids, file_name)
             elif kind == "date":
@@ -711,6 +954,13 @@ def harmonise_file(df, meta, mapping, file_name):
     if empty.any():
         excluded[REASON_ALL_MISSING] = excluded.get(REASON_ALL_MISSING, 0) + int(empty.sum())
         result = result.loc[~empty]
+
+    if len(result) == 0:
+        reasons = "; ".join(f"{r} ({n})" for r, n in excluded.items())
+        raise DeliveryError(
+            file_name, f"no respondent is left after the exclusions ({reasons}): the file "
+            f"would silently drop out of the merged survey",
+        )
 
     result = result.reset_index(drop=True)
     log = {
@@ -797,6 +1047,152 @@ def load_mappings(mappings_dir):
     return sorted(mappings, key=lambda m: m["municipality"])
 
 
+def _declared_encoding(data):
+    """The character encoding named in a .sav file's encoding record, if any."""
+    marker = struct.pack("<3i", 7, 20, 1)
+    i = data.find(marker)
+    if i < 0 or i + 16 > len(data):
+        return None
+    (count,) = struct.unpack("<i", data[i + 12:i + 16])
+    name = data[i + 16:i + 16 + count]
+    return name.decode("ascii", "replace") if 0 < count < 64 else None
+
+
+def _what_is_it(head):
+    """A guess at what a non-SPSS file is, from its first bytes."""
+    if head.startswith(b"PK\x03\x04"):
+        return "a ZIP archive, e.g. an Excel .xlsx workbook"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old Microsoft Office file, e.g. an Excel .xls workbook"
+    if head.startswith(b"%PDF"):
+        return "a PDF document"
+    if head.startswith(b"SPSS PORT FILE") or b"SPSS PORT FILE" in head[:512]:
+        return "an SPSS portable (.por) file"
+    text = head.lstrip(b"\xef\xbb\xbf")
+    try:
+        first = text.decode("utf-8").splitlines()[0] if text else ""
+    except UnicodeDecodeError:
+        try:
+            first = text.decode("cp1252").splitlines()[0]
+        except (UnicodeDecodeError, IndexError):
+            return "binary data of an unknown kind"
+    except IndexError:
+        first = ""
+    return f"text (it starts with {first[:60]!r}), e.g. a CSV file renamed to .sav"
+
+
+def read_delivery(path):
+    """Read one raw delivery, explaining what is wrong when it cannot be read.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A ``.sav`` file.
+
+    Returns
+    -------
+    df, meta
+        As :func:`helpers.sav.read_sav` (user-missing codes kept).
+
+    Raises
+    ------
+    DeliveryError
+        If the file is empty, not an SPSS system file (with a guess at what
+        it is), truncated, or its text does not fit its declared encoding.
+    """
+    path = Path(path)
+    if path.is_file() and path.stat().st_size == 0:
+        raise DeliveryError(path.name, "file is empty (0 bytes): the upload or copy went "
+                            "wrong; deliver the file again")
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if head[:4] not in (b"$FL2", b"$FL3"):
+        raise DeliveryError(
+            path.name, f"cannot be read as an SPSS .sav file: its content looks like "
+            f"{_what_is_it(head)}; "
+            f"save the data from SPSS as a .sav file (File > Save As)",
+        )
+    try:
+        return read_sav(path)
+    except DeliveryError as exc:
+        cause = str(exc.__cause__ or exc)
+        if "encoding" in cause.lower():
+            declared = _declared_encoding(path.read_bytes()) or "none (assumed UTF-8)"
+            raise DeliveryError(
+                path.name, f"cannot be read as an SPSS .sav file: text in the file "
+                f"(labels or values) is not valid in the "
+                f"character encoding the file declares ({declared}); save the file again from "
+                f"SPSS (Unicode mode) ({cause})",
+            ) from exc
+        if "expected number of rows" in cause or "unable to read" in cause.lower():
+            raise DeliveryError(
+                path.name, f"cannot be read as an SPSS .sav file: it is truncated or "
+                f"damaged (an interrupted upload or "
+                f"copy?); deliver it again ({cause})",
+            ) from exc
+        raise
+
+
+def scan_raw_folder(raw_dir, mappings):
+    """Match the raw folder's files to the mappings.
+
+    Parameters
+    ----------
+    raw_dir : pathlib.Path
+        Folder with the raw deliveries.
+    mappings : list of dict
+        Validated mappings (:func:`load_mappings`).
+
+    Returns
+    -------
+    present : dict
+        ``{file name in lower case: path}`` of the mapped ``.sav`` files.
+    decisions : list of dict
+        ``{"file", "decision"}`` for every entry that is not read (a non-SPSS
+        file or a folder), in name order.
+
+    Raises
+    ------
+    DeliveryError
+        If two files differ only in case, an SPSS file (``.sav``, ``.zsav``,
+        ``.por``) has no mapping, or a mapping's file is absent.
+    """
+    mapped = {m["file"].lower(): m for m in mappings}
+    present, decisions, by_lower = {}, [], {}
+    for entry in sorted(raw_dir.iterdir(), key=lambda p: p.name):
+        lower = entry.name.lower()
+        if lower in by_lower:
+            raise DeliveryError(
+                entry.name, f"two files in the raw folder whose names differ only in case "
+                f"({by_lower[lower]!r} and {entry.name!r}): which one is the delivery? Keep "
+                f"one", )
+        by_lower[lower] = entry.name
+        if entry.is_dir():
+            decisions.append({"file": entry.name + "/", "decision": DECISION_IGNORED_FOLDER})
+        elif entry.suffix.lower() == ".sav":
+            present[lower] = entry
+        elif entry.suffix.lower() in SPSS_SUFFIXES:
+            raise DeliveryError(
+                entry.name, f"SPSS file of type {entry.suffix!r} in the raw folder: deliveries "
+                f"must be .sav files named by a mapping (save it as .sav, or move it out)",
+            )
+        else:
+            decisions.append({"file": entry.name, "decision": DECISION_IGNORED})
+    extra = sorted(set(present) - set(mapped))
+    if extra:
+        raise DeliveryError(present[extra[0]].name,
+                            "unexpected .sav file in the raw folder: no mapping names it "
+                            "(a second file for one municipality? add a mapping or move it out)")
+    for mapping in mappings:
+        if mapping["file"].lower() not in present:
+            raise DeliveryError(
+                mapping["file"], f"file named in mapping {mapping['_mapping_file']!r} "
+                f"not found in {raw_dir}: every municipality's file must be present, the "
+                f"published figures include all of them",
+            )
+    return present, decisions
+
+
 def merge_deliveries(raw_dir, mappings_dir):
     """Harmonise every raw delivery and stack them.
 
@@ -817,6 +1213,11 @@ def merge_deliveries(raw_dir, mappings_dir):
         exclusion reason with its count (``"reason (n); ..."``), empty when no
         row was excluded.
 
+        ``merge_log.attrs["decisions"]`` lists the entries of ``raw_dir``
+        that were not read (:func:`scan_raw_folder`);
+        ``merge_log.attrs["source_variables"]`` maps each municipality code
+        to ``{harmonised variable: source variable}``.
+
     Raises
     ------
     DeliveryError
@@ -827,24 +1228,12 @@ def merge_deliveries(raw_dir, mappings_dir):
     if not raw_dir.is_dir():
         raise DeliveryError(str(raw_dir), "raw data folder not found")
     mappings = load_mappings(mappings_dir)
-    mapped = {m["file"].lower(): m for m in mappings}
-    present = {p.name.lower(): p for p in raw_dir.iterdir()
-               if p.is_file() and p.suffix.lower() == ".sav"}
-    extra = sorted(set(present) - set(mapped))
-    if extra:
-        raise DeliveryError(present[extra[0]].name,
-                            "unexpected .sav file in the raw folder: no mapping names it")
-    for mapping in mappings:
-        if mapping["file"].lower() not in present:
-            raise DeliveryError(
-                mapping["file"], f"file named in mapping {mapping['_mapping_file']!r} "
-                f"not found in {raw_dir}",
-            )
+    present, decisions = scan_raw_folder(raw_dir, mappings)
 
     frames, logs = [], []
     for mapping in mappings:
         path = present[mapping["file"].lower()]
-        df, meta = read_sav(path)
+        df, meta = read_delivery(path)
         harmonised, log = harmonise_file(df, meta, mapping, path.name)
         assert log["rows_read"] == log["rows_written"] + log["rows_excluded"], log
         frames.append(harmonised)
@@ -856,4 +1245,12 @@ def merge_deliveries(raw_dir, mappings_dir):
     assert merge_log["rows_read"].sum() == (
         merge_log["rows_written"].sum() + merge_log["rows_excluded"].sum())
     assert len(merged) == merge_log["rows_written"].sum()
+    # Not part of the CSV: entries of the raw folder that were not read, and
+    # where each harmonised variable came from (for schema error messages).
+    merge_log.attrs["decisions"] = decisions
+    merge_log.attrs["source_variables"] = {
+        m["municipality"]: {var: spec["source"] for var, spec in m["variables"].items()}
+        for m in mappings
+    }
+    merge_log.attrs["id_variables"] = {m["municipality"]: m["id"] for m in mappings}
     return merged, merge_log

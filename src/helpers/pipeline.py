@@ -26,12 +26,17 @@ import pandas as pd
 
 from helpers import codebook, config
 from helpers.errors import DeliveryError
-from helpers.harmonise import merge_deliveries
+from helpers.harmonise import DECISION_COLUMNS, merge_deliveries
 from helpers.sav import read_sav, write_sav_atomic, write_text_atomic
 from helpers.schema import validate_survey
 
 #: Value sets whose codes are ordered (SPSS measure "ordinal").
 ORDINAL_VALUE_SETS = ("education", "residence_duration", "appearance", "likert", "willingness")
+#: Written beside ``merge_log.csv`` only when the build decided something
+#: about the raw folder (an ignored non-SPSS file or folder): one row per
+#: entry, columns :data:`helpers.harmonise.DECISION_COLUMNS`. Removed by a
+#: build that made no such decision, so it never describes an older build.
+DECISIONS_FILE_NAME = "decisions.csv"
 #: SPSS print formats per codebook kind.
 _FORMATS = {"categorical": "F2.0", "numeric": "F3.0", "date": "DATE11"}
 
@@ -113,7 +118,9 @@ def build_processed(raw_dir=config.RAW_DIR, mappings_dir=config.MAPPINGS_DIR,
     mappings_dir : str or pathlib.Path
         Folder with one mapping per raw file.
     out_dir : str or pathlib.Path
-        Output folder; receives ``enquete.sav`` and ``merge_log.csv``.
+        Output folder; receives ``enquete.sav`` and ``merge_log.csv`` (and
+        ``decisions.csv`` when entries of ``raw_dir`` were ignored, see
+        :data:`DECISIONS_FILE_NAME`).
 
     Returns
     -------
@@ -130,23 +137,34 @@ def build_processed(raw_dir=config.RAW_DIR, mappings_dir=config.MAPPINGS_DIR,
     """
     merged, merge_log = merge_deliveries(raw_dir, mappings_dir)
     source_files = dict(zip(merge_log["municipality"], merge_log["file"]))
-    merged = validate_survey(merged, source_files)
+    merged = validate_survey(merged, source_files,
+                             merge_log.attrs.get("source_variables"))
+    decisions = merge_log.attrs.get("decisions") or []
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     sav_tmp = _temp_path(out_dir, "enquete.sav")
     log_tmp = _temp_path(out_dir, "merge_log.csv")
+    dec_tmp = _temp_path(out_dir, DECISIONS_FILE_NAME)
     try:
         write_sav_atomic(_to_writable(merged), sav_tmp, **sav_metadata(merged))
         write_text_atomic(merge_log.to_csv(index=False, lineterminator="\n"), log_tmp)
+        if decisions:
+            table = pd.DataFrame(decisions, columns=DECISION_COLUMNS)
+            write_text_atomic(table.to_csv(index=False, lineterminator="\n"), dec_tmp)
         # Read the new file back before it replaces the old one.
         check, _ = read_sav(sav_tmp)
         if len(check) != len(merged) or list(check.columns) != list(merged.columns):
             raise RuntimeError(f"{sav_tmp.name}: written file does not read back as written")
         os.replace(sav_tmp, out_dir / "enquete.sav")
         os.replace(log_tmp, out_dir / "merge_log.csv")
+        if decisions:
+            os.replace(dec_tmp, out_dir / DECISIONS_FILE_NAME)
+        elif (out_dir / DECISIONS_FILE_NAME).exists():
+            # A decisions log left by an earlier build no longer applies.
+            (out_dir / DECISIONS_FILE_NAME).unlink()
     finally:
-        for tmp in (sav_tmp, log_tmp):
+        for tmp in (sav_tmp, log_tmp, dec_tmp):
             if tmp.exists():
                 tmp.unlink()
     return merged, merge_log
@@ -260,6 +278,8 @@ def main(argv=None):
         return 1
     with pd.option_context("display.width", 200, "display.max_colwidth", 80):
         print(merge_log.to_string(index=False))
+    for decision in merge_log.attrs.get("decisions") or []:
+        print(f"note: {decision['file']}: {decision['decision']}")
     print(f"wrote {args.out / 'enquete.sav'} ({len(merged)} respondents) and "
           f"{args.out / 'merge_log.csv'}")
     return 0

@@ -138,7 +138,38 @@ def _origin(df, index, source_files):
     return resp_id, file
 
 
-def validate_survey(df, source_files=None):
+def _shown(value):
+    """A failing value as a student would recognise it (250, not 250.0)."""
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if hasattr(value, "item"):
+        return _shown(value.item())
+    return value
+
+
+def _source_names(name, df, indexes, source_files, source_variables):
+    """``'V2' in gemeente_b.sav`` for the rows of a failing variable."""
+    if not source_variables or name not in df.columns:
+        return ""
+    found = []
+    for index in indexes:
+        if index is None or pd.isna(index) or index not in df.index:
+            continue
+        muni = df.loc[index].get("municipality")
+        if muni is None or pd.isna(muni):
+            continue
+        src = (source_variables.get(int(muni)) or {}).get(name)
+        file = (source_files or {}).get(int(muni), f"gemeente_{chr(ord('a') + int(muni) - 1)}.sav")
+        if src is not None and (src, file) not in found:
+            found.append((src, file))
+    if not found:
+        return ""
+    return " (source variable " + ", ".join(f"{s!r} in {f}" for s, f in found) + ")"
+
+
+def validate_survey(df, source_files=None, source_variables=None):
     """Validate the merged survey against the codebook.
 
     Parameters
@@ -149,6 +180,10 @@ def validate_survey(df, source_files=None):
         ``{municipality code: raw file name}`` so that errors name the file;
         by default the file is guessed from the resp_id letter
         (``gemeente_x.sav``).
+    source_variables : dict, optional
+        ``{municipality code: {harmonised variable: source variable}}`` (as
+        in ``merge_log.attrs["source_variables"]``), so that errors also name
+        the variable as the delivering group called it.
 
     Returns
     -------
@@ -169,17 +204,21 @@ def validate_survey(df, source_files=None):
         first_var = first_values = None
         for (column, check), group in cases.groupby(["column", "check"], dropna=False,
                                                     sort=False):
-            values = [v for v in group["failure_case"].tolist()][:_MAX_SHOWN]
+            values = [_shown(v) for v in group["failure_case"].tolist()][:_MAX_SHOWN]
             origins = []
-            for index in group["index"].tolist()[:_MAX_SHOWN]:
+            indexes = group["index"].tolist()[:_MAX_SHOWN]
+            for index in indexes:
                 resp_id, file = _origin(df, index, source_files)
                 if resp_id is not None:
-                    origins.append(f"{resp_id} ({file})")
+                    source_id = f", source id {int(resp_id[1:])}" if resp_id[1:].isdigit() else ""
+                    origins.append(f"{resp_id} ({file}{source_id})")
                     files.add(file)
             more = f" and {len(group) - _MAX_SHOWN} more" if len(group) > _MAX_SHOWN else ""
             where = f"; rows: {', '.join(origins)}" if origins else ""
             name = column if isinstance(column, str) else "<table>"
-            lines.append(f"  variable {name!r} fails {check}: values {values}{more}{where}")
+            source = _source_names(name, df, indexes, source_files, source_variables)
+            lines.append(f"  variable {name!r}{source} fails {check}: values {values}{more}"
+                         f"{where}")
             if first_var is None:
                 first_var, first_values = name, values
         file = ", ".join(sorted(f for f in files if f)) or "merged survey"
