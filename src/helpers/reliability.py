@@ -1,0 +1,324 @@
+"""Reliability and structure of a multi-item scale (Schreurs' 14 items).
+
+How to check whether items "hang together" before adding them up:
+
+* :func:`scale_items` takes the items of a scale or motive, keeps the valid
+  answers 1-5, reverses negatively worded items (directions from
+  :func:`helpers.codebook.load_scales`) and keeps the complete cases
+  (listwise deletion);
+* :func:`cronbach_alpha` gives Cronbach's alpha with a Feldt confidence
+  interval;
+* :func:`item_analysis` gives per item the item-rest correlation and alpha
+  if the item is deleted;
+* :func:`scale_reliability` does both for the whole scale and each motive;
+* :func:`factor_loadings` runs an exploratory factor analysis with
+  :class:`statsmodels.multivariate.factor.Factor`.
+
+All functions are pure: a DataFrame goes in, a new DataFrame (or a Series)
+comes out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.multivariate.factor import Factor
+
+from helpers import codebook
+
+__all__ = [
+    "cronbach_alpha",
+    "factor_loadings",
+    "item_analysis",
+    "loadings_heatmap",
+    "reverse_items",
+    "scale_items",
+    "scale_reliability",
+]
+
+
+def reverse_items(items, directions, low=1, high=5):
+    """Reverse negatively worded items: ``low + high - x`` where direction is -1.
+
+    Parameters
+    ----------
+    items : pandas.DataFrame
+        Item scores, one column per item.
+    directions : dict
+        ``{item: +1 or -1}`` for every column.
+    low, high : int, default 1 and 5
+        Ends of the answer scale.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with the negatively worded items reversed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> reverse_items(pd.DataFrame({"a": [1, 5], "b": [1, 4]}), {"a": 1, "b": -1})["b"].tolist()
+    [5, 2]
+    """
+    unknown = set(items.columns) - set(directions)
+    if unknown:
+        raise KeyError(f"no direction for item {sorted(unknown)[0]!r}")
+    out = items.copy()
+    for column in items.columns:
+        direction = directions[column]
+        if direction not in (1, -1):
+            raise ValueError(f"direction of {column!r} must be +1 or -1, got {direction!r}")
+        if direction == -1:
+            out[column] = low + high - items[column]
+    return out
+
+
+def _directions(motive=None):
+    scales = codebook.load_scales()
+    if motive is None:
+        return {item: d for spec in scales.values() for item, d in spec["items"].items()}
+    if motive not in scales:
+        raise KeyError(f"unknown motive {motive!r}; choose from {sorted(scales)}")
+    return dict(scales[motive]["items"])
+
+
+def scale_items(df, motive=None, reverse=True):
+    """Select the items of Schreurs' scale (or one motive), ready for analysis.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Survey data with numeric codes.
+    motive : str, optional
+        A key of :func:`helpers.codebook.load_scales` (e.g.
+        ``"personal_values"``); all 14 items when omitted.
+    reverse : bool, default True
+        Reverse the negatively worded items, so that a high score always
+        means a stronger motive to take part.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The complete cases (respondents with a valid answer 1-5 on every
+        item; codes 96-99 and NaN count as missing), item scores as floats,
+        columns in the order of ``scales.yaml``. ``len(result)`` is the n
+        used.
+    """
+    directions = _directions(motive)
+    items = df[list(directions)].apply(pd.to_numeric, errors="coerce")
+    items = items.where(items.isin([1, 2, 3, 4, 5])).dropna().astype(float)
+    return reverse_items(items, directions) if reverse else items
+
+
+def _alpha(values):
+    k = values.shape[1]
+    item_var = values.var(axis=0, ddof=1).sum()
+    total_var = values.sum(axis=1).var(ddof=1)
+    if total_var == 0:
+        return np.nan
+    return k / (k - 1) * (1 - item_var / total_var)
+
+
+def cronbach_alpha(items, alpha=0.05):
+    """Compute Cronbach's alpha with a Feldt confidence interval.
+
+    Feldt (1965): ``(1 - alpha) / (1 - alpha_hat)`` follows an F distribution
+    with ``n - 1`` and ``(n - 1)(k - 1)`` degrees of freedom, which gives the
+    interval ``1 - (1 - alpha_hat) * F_{1-a/2}`` to
+    ``1 - (1 - alpha_hat) * F_{a/2}``.
+
+    Parameters
+    ----------
+    items : pandas.DataFrame
+        Complete cases, one column per item (at least two items and three
+        respondents), already in the same direction.
+    alpha : float, default 0.05
+        One minus the confidence level (not to be confused with Cronbach's
+        alpha).
+
+    Returns
+    -------
+    pandas.Series
+        ``alpha`` (float), ``lower`` and ``upper`` (Feldt bounds), ``n``
+        (respondents) and ``k`` (items), as Python numbers.
+
+    Raises
+    ------
+    ValueError
+        If ``items`` has missing values, fewer than two items or fewer than
+        three respondents.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> x = [1, 2, 3, 4, 5]
+    >>> float(cronbach_alpha(pd.DataFrame({"a": x, "b": x, "c": x}))["alpha"])
+    1.0
+    """
+    values = items.to_numpy(dtype=float)
+    if np.isnan(values).any():
+        raise ValueError("items have missing values: keep the complete cases first")
+    n, k = values.shape
+    if k < 2:
+        raise ValueError("Cronbach's alpha needs at least two items")
+    if n < 3:
+        raise ValueError("Cronbach's alpha needs at least three respondents")
+    a = float(_alpha(values))
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    lower = 1 - (1 - a) * stats.f.ppf(1 - alpha / 2, df1, df2)
+    upper = 1 - (1 - a) * stats.f.ppf(alpha / 2, df1, df2)
+    return pd.Series({"alpha": a, "lower": float(lower), "upper": float(upper),
+                      "n": int(n), "k": int(k)}, dtype=object)
+
+
+def item_analysis(items, labels=True):
+    """Compute item-rest correlations and alpha-if-item-deleted.
+
+    Parameters
+    ----------
+    items : pandas.DataFrame
+        Complete cases, one column per item, in the same direction.
+    labels : bool, default True
+        Index the result by the items' codebook labels (wording) instead of
+        their variable names.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per item (input order): ``Gemiddelde``, ``SD``,
+        ``Item-rest r`` (Pearson correlation of the item with the sum of the
+        other items) and ``Alfa zonder item`` (Cronbach's alpha of the
+        remaining items; NaN when fewer than two would remain).
+    """
+    values = items.to_numpy(dtype=float)
+    if np.isnan(values).any():
+        raise ValueError("items have missing values: keep the complete cases first")
+    k = values.shape[1]
+    total = values.sum(axis=1)
+    rows = []
+    for j in range(k):
+        rest = total - values[:, j]
+        r = float(np.corrcoef(values[:, j], rest)[0, 1]) if k > 1 else np.nan
+        remaining = np.delete(values, j, axis=1)
+        a = float(_alpha(remaining)) if k > 2 else np.nan
+        rows.append((float(values[:, j].mean()), float(values[:, j].std(ddof=1)), r, a))
+    index = [codebook.variable_label(c) if labels else c for c in items.columns]
+    return pd.DataFrame(rows, columns=["Gemiddelde", "SD", "Item-rest r", "Alfa zonder item"],
+                        index=pd.Index(index, name="Stelling" if labels else "item"))
+
+
+def scale_reliability(df, alpha=0.05):
+    """Compute Cronbach's alpha for Schreurs' whole scale and each motive.
+
+    Each row uses its own complete cases, so the n differs between rows.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Survey data with numeric codes.
+    alpha : float, default 0.05
+        One minus the confidence level of the Feldt interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: "Volledige schaal" and the Dutch motive labels; columns
+        ``Items`` (k), ``n`` (complete cases), ``Alfa``, ``Ondergrens`` and
+        ``Bovengrens``.
+    """
+    scales = codebook.load_scales()
+    rows = [("Volledige schaal", None)] + [(spec["label"], key) for key, spec in scales.items()]
+    records = []
+    for label, key in rows:
+        result = cronbach_alpha(scale_items(df, key), alpha=alpha)
+        records.append((label, int(result["k"]), int(result["n"]), float(result["alpha"]),
+                        float(result["lower"]), float(result["upper"])))
+    table = pd.DataFrame(records, columns=["Schaal", "Items", "n", "Alfa", "Ondergrens",
+                                           "Bovengrens"]).set_index("Schaal")
+    return table.astype({"Items": np.int64, "n": np.int64})
+
+
+def factor_loadings(items, n_factors=4, method="ml", rotation="oblimin", labels=True):
+    """Run an exploratory factor analysis and return the rotated loadings.
+
+    Parameters
+    ----------
+    items : pandas.DataFrame
+        Complete cases, one column per item.
+    n_factors : int, default 4
+    method : {"ml", "pa"}, default "ml"
+        Maximum likelihood or principal axis factoring.
+    rotation : str or None, default "oblimin"
+        Any rotation statsmodels knows (``"oblimin"``, ``"promax"``,
+        ``"varimax"``, ...); None keeps the unrotated solution.
+    labels : bool, default True
+        Index by the items' codebook labels instead of variable names.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Items x factors (``"F1"``, ``"F2"``, ...). To make the output
+        deterministic and readable, factors are ordered by their sum of
+        squared loadings (largest first) and each factor's sign is chosen so
+        that its largest absolute loading is positive. Column
+        ``Communaliteit`` holds each item's communality.
+    """
+    if method not in ("ml", "pa"):
+        raise ValueError(f"method must be 'ml' or 'pa', got {method!r}")
+    values = items.to_numpy(dtype=float)
+    if np.isnan(values).any():
+        raise ValueError("items have missing values: keep the complete cases first")
+    model = Factor(values, n_factor=n_factors, method=method)
+    result = model.fit()
+    if rotation is not None:
+        result.rotate(rotation)
+    loadings = np.asarray(result.loadings, dtype=float)
+    order = np.argsort(-(loadings**2).sum(axis=0), kind="stable")
+    loadings = loadings[:, order]
+    for j in range(loadings.shape[1]):
+        if loadings[np.argmax(np.abs(loadings[:, j])), j] < 0:
+            loadings[:, j] = -loadings[:, j]
+    index = [codebook.variable_label(c) if labels else c for c in items.columns]
+    table = pd.DataFrame(loadings, columns=[f"F{j + 1}" for j in range(loadings.shape[1])],
+                         index=pd.Index(index, name="Stelling" if labels else "item"))
+    table["Communaliteit"] = np.asarray(result.communality, dtype=float)
+    return table
+
+
+def loadings_heatmap(loadings, threshold=0.3):
+    """Draw factor loadings as a heatmap (blue positive, orange negative).
+
+    Parameters
+    ----------
+    loadings : pandas.DataFrame
+        Output of :func:`factor_loadings`; columns ``F1``, ``F2``, ... are
+        drawn (``Communaliteit`` is left out).
+    threshold : float, default 0.3
+        Loadings with an absolute value below this are drawn but not
+        written in their cell, so the pattern stands out.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import seaborn as sns
+
+    from helpers.figures import FIGURE_WIDTH, _wrap
+
+    from matplotlib.figure import Figure
+
+    factors = [c for c in loadings.columns if str(c).startswith("F")]
+    values = loadings[factors].astype(float)
+    annot = values.map(lambda v: f"{v:.2f}".replace(".", ",") if abs(v) >= threshold else "")
+    fig = Figure(figsize=(FIGURE_WIDTH, max(3.0, 0.45 * len(values) + 1.5)), layout="constrained")
+    ax = fig.add_subplot()
+    sns.heatmap(values, ax=ax, cmap="PuOr", vmin=-1, vmax=1, center=0, annot=annot, fmt="",
+                annot_kws={"fontsize": 8}, linewidths=0.5, linecolor="white",
+                cbar_kws={"label": "Lading", "shrink": 0.6},
+                yticklabels=[_wrap(label, 40) for label in values.index])
+    ax.set_xlabel("Factor")
+    ax.set_ylabel("")
+    ax.tick_params(axis="y", labelsize=8, length=0)
+    ax.tick_params(axis="x", length=0)
+    return fig
