@@ -22,13 +22,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from helpers.render import format_percent
+from helpers.render import format_number, format_percent
 
 __all__ = [
     "DIVERGING_COLOURS",
     "NEUTRAL_GREY",
     "REFERENCE_COLOURS",
+    "bin_participation_chart",
     "diverging_likert_chart",
+    "legend_on_top",
     "proportion_chart",
     "reference_comparison_chart",
     "to_image",
@@ -310,6 +312,164 @@ def proportion_chart(
     _style_axes(ax)
     if title:
         fig.suptitle(title)
+    return fig
+
+
+def bin_participation_chart(
+    table: pd.DataFrame,
+    title: str | None = None,
+    *,
+    value_column: str = "%",
+    xlabel: str = "Percentage van wie de vraag beantwoordde",
+    population_width: int = 60,
+) -> Figure:
+    """Draw one bar panel per routed question of a long table (Tabel 7).
+
+    Each block of the index level ``"Variabele"`` gets its own panel with
+    one horizontal bar per answer category. The panel title names the
+    question, its valid N and the population that was asked, because the
+    percentages of different panels rest on different respondents. Rows
+    whose category starts with "Som " are left out (they repeat the
+    categories). A block with five categories (a willingness scale) is
+    coloured like :func:`diverging_likert_chart`, with a grey middle; other
+    blocks get one colour.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of ``bin_participation_table``: a two-level index
+        (``"Variabele"``, ``"Categorie"``) and the columns ``"Populatie"``,
+        ``"N"`` and ``value_column`` (percentages 0-100).
+    title : str, optional
+        Title above the chart.
+    value_column : str, default "%"
+        Column with the percentages.
+    xlabel : str
+        Label of the horizontal axis of the last panel.
+    population_width : int, default 60
+        Wrap width of the population line in the panel titles.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes per question, in table order; each has one bar per category
+        (sum rows excluded).
+
+    Raises
+    ------
+    KeyError
+        If a required column or index level is missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> index = pd.MultiIndex.from_tuples(
+    ...     [("BIN Deelname", "Ja"), ("BIN Deelname", "Nee")],
+    ...     names=["Variabele", "Categorie"])
+    >>> table = pd.DataFrame({"Populatie": ["Wie het BIN kent"] * 2,
+    ...                       "N": [496, 496], "%": [29.0, 71.0]}, index=index)
+    >>> len(bin_participation_chart(table).axes)
+    1
+    """
+    missing = [c for c in ("Populatie", "N", value_column) if c not in table.columns]
+    if missing:
+        raise KeyError(f"columns not in the table: {missing}")
+    if list(table.index.names) != ["Variabele", "Categorie"]:
+        raise KeyError("the index must have the levels 'Variabele' and 'Categorie'")
+    keep = [not str(c).startswith(_SUM_PREFIX) for c in table.index.get_level_values("Categorie")]
+    shown = table[keep]
+    blocks = list(dict.fromkeys(shown.index.get_level_values("Variabele")))
+    sizes = [int((shown.index.get_level_values("Variabele") == b).sum()) for b in blocks]
+    height = sum(n * 0.45 + 1.3 for n in sizes) + 0.6
+    fig = Figure(figsize=(FIGURE_WIDTH, max(2.5, height)), layout="constrained")
+    axes = fig.subplots(len(blocks), 1, squeeze=False, height_ratios=[n + 1.5 for n in sizes])[:, 0]
+    for ax, block in zip(axes, blocks, strict=True):
+        part = shown.xs(block, level="Variabele")
+        values = pd.to_numeric(part[value_column], errors="coerce").astype(float).to_numpy()
+        colours = (
+            list(DIVERGING_COLOURS) if len(part) == len(DIVERGING_COLOURS)
+            else [REFERENCE_COLOURS[0]] * len(part)
+        )
+        y = np.arange(len(part))
+        bars = ax.barh(y, np.nan_to_num(values), height=0.65, color=colours)
+        for bar, value in zip(bars, values, strict=True):
+            if not np.isnan(value):
+                ax.text(
+                    bar.get_width() + 0.8,
+                    bar.get_y() + bar.get_height() / 2,
+                    format_percent(value),
+                    va="center",
+                    fontsize=8,
+                )
+        top = np.nanmax(values) if np.any(~np.isnan(values)) else 0.0
+        ax.set_xlim(0, min(100.0, np.ceil((float(top) + 8) / 10) * 10))
+        ax.set_yticks(y, [_wrap(label) for label in part.index])
+        ax.invert_yaxis()
+        _percent_axis(ax)
+        _style_axes(ax)
+        n_valid = format_number(int(part["N"].iloc[0]))
+        population = _wrap(part["Populatie"].iloc[0], population_width)
+        ax.set_title(f"{block} (N = {n_valid})\n{population}", loc="left", fontsize=9)
+    axes[-1].set_xlabel(xlabel)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def legend_on_top(fig: Figure, ncol: int = 5, fontsize: float = 9) -> Figure:
+    """Move the legend of a chart above the plot, centred on the figure.
+
+    :func:`diverging_likert_chart` centres its five-column legend on the
+    axes; with long item labels the axes sit right of centre and the legend
+    can run off the right edge. This helper replaces the axes legend by one
+    figure legend in ``ncol`` columns, centred above the whole figure
+    (constrained layout keeps it inside). The legend labels are kept as
+    they are (already wrapped by the chart). Use it on a fresh chart.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A chart whose first axes carries a legend.
+    ncol : int, default 5
+        Columns of the new legend; five keeps a five-point scale in one row,
+        read from left to right.
+    fontsize : float, default 9
+        Font size of the legend entries.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The same figure, for chaining.
+
+    Raises
+    ------
+    ValueError
+        If the figure has no axes legend to move.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame([[10.0, 20.0, 30.0, 25.0, 15.0]], index=["Item"],
+    ...                      columns=["--", "-", "0", "+", "++"])
+    >>> fig = legend_on_top(diverging_likert_chart(table))
+    >>> len(fig.legends), fig.axes[0].get_legend() is None
+    (1, True)
+    """
+    axes_with_legend = [ax for ax in fig.axes if ax.get_legend() is not None]
+    if not axes_with_legend:
+        raise ValueError("the figure has no axes legend to move")
+    ax = axes_with_legend[0]
+    handles, labels = ax.get_legend_handles_labels()
+    for other in axes_with_legend:
+        other.get_legend().remove()
+    fig.legend(
+        handles,
+        labels,
+        loc="outside upper center",
+        ncol=ncol,
+        frameon=False,
+        fontsize=fontsize,
+    )
     return fig
 
 
