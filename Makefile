@@ -1,7 +1,7 @@
 # Burgers als partners in lokale veiligheidszorg - build and test.
 #
 #   make book    build the HTML book into _build/html (creates .venv if needed)
-#   make test    run every test (creates .venv if needed)
+#   make test    build the book, then run every test (creates .venv if needed)
 #   make data    rebuild data/processed from the raw SPSS files
 #
 # Real data: make data RAW_DIR=/path/to/spss MAPPINGS_DIR=/path/to/mappings
@@ -28,11 +28,12 @@ endif
 export SOURCE_DATE_EPOCH := 1577836800
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help install data synthetic book test clean lock notebooks
+.PHONY: help install data synthetic book test test-site clean lock notebooks
 
 help:
 	@echo "make book   - build the HTML book (_build/html)"
-	@echo "make test   - run all tests"
+	@echo "make test   - build the book, then run all tests"
+	@echo "make test-site - build the book, then run the site tests (browser, disclosure, reproducibility)"
 	@echo "make data   - rebuild data/processed from data/raw (RAW_DIR=... for the real files)"
 	@echo "make synthetic - regenerate the synthetic raw files (data/raw) from code"
 	@echo "make notebooks - re-execute the notebooks in place (stored outputs)"
@@ -57,7 +58,8 @@ data: $(STAMP)
 # whenever any input changed: data, helpers, notebooks, pages, config. A
 # rebuild with no change reuses _build and executes nothing.
 BOOK_INPUTS := _config.yml _toc.yml book notebooks src/helpers data/processed \
-	data/interviews data/reference data/synthetic tests/data constraints.txt
+	data/interviews data/reference data/synthetic tests/data constraints.txt \
+	$(wildcard _static)
 FINGERPRINT := _build/.inputs-fingerprint
 
 book: data
@@ -72,8 +74,15 @@ book: data
 	$(BIN)/jupyter-book build . -W -n --keep-going; \
 	echo "$$new" > $(FINGERPRINT)
 
-test: data
+# The site tests (browser, disclosure, reproducibility) read _build/html, so
+# the book is built (or found current) first.
+test: book
 	$(BIN)/python -m pytest
+
+# Only the tests of the built site: browser, disclosure, reproducibility.
+SITE_TESTS := tests/test_browser.py tests/test_site_disclosure.py tests/test_reproducibility.py
+test-site: book
+	$(BIN)/python -m pytest $(SITE_TESTS)
 
 # Re-execute the notebooks in place (after a data or helper change), so the
 # outputs stored in them are current; nbval in `make test` checks they are.

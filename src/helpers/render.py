@@ -8,6 +8,12 @@ the label referenceable with ``{numref}`label```.
 
 Numbers are written the Flemish way: decimal comma, a point between
 thousands (``1.219``), percentages as ``85%``.
+
+Every table also carries its data as CSV, embedded in the HTML as
+``<script type="text/csv" data-for="label">`` (invisible in Jupyter). In the
+built book :mod:`helpers.sphinx_tables` writes it to
+``_build/html/_tabellen/<label>.csv`` and replaces the element with a
+"Download als CSV" link under the table.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import pandas as pd
 __all__ = [
     "RenderedTable",
     "format_number",
+    "table_csv",
     "format_percent",
     "make_label",
     "render_table",
@@ -33,6 +40,9 @@ __all__ = [
 
 #: Shown for missing values.
 MISSING_MARK = "–"
+
+#: ``type`` of the ``<script>`` element that embeds a table's CSV export.
+CSV_SCRIPT_TYPE = "text/csv"
 
 #: Styles shared by all tables (scoped to the table id by pandas Styler).
 TABLE_STYLES: list[dict[str, str]] = [
@@ -172,6 +182,8 @@ class RenderedTable:
     caption: str
     label: str
     html: str = field(repr=False)
+    #: The table's data as CSV (the file behind the "Download als CSV" link).
+    csv: str = field(default="", repr=False)
 
     def _repr_html_(self) -> str:
         return self.html
@@ -202,6 +214,41 @@ def _column_formatter(
     return lambda v: MISSING_MARK if v is None or v is pd.NA else html.escape(str(v))
 
 
+def table_csv(df: pd.DataFrame, *, hide_index: bool = False) -> str:
+    """Return the data of a table as CSV text, deterministically.
+
+    The values are the unformatted data (``1219``, ``85.3``), not the
+    Flemish display strings, so the file can be read back by any tool:
+    comma-separated, ``.`` as decimal point, UTF-8, ``\\n`` line ends,
+    missing values as empty fields.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table as passed to :func:`render_table`.
+    hide_index : bool, default False
+        Leave out the row labels, as the rendered table does. A default
+        index (0, 1, 2, ... without a name) is always left out.
+
+    Returns
+    -------
+    str
+        The CSV text, header included.
+
+    Examples
+    --------
+    >>> table_csv(pd.DataFrame({"N": [1219]}, index=pd.Index(["Totaal"], name="Groep")))
+    'Groep,N\\nTotaal,1219\\n'
+    """
+    default_index = (
+        isinstance(df.index, pd.RangeIndex)
+        and df.index.name is None
+        and df.index.equals(pd.RangeIndex(len(df)))
+    )
+    keep_index = not hide_index and not default_index
+    return df.to_csv(index=keep_index, lineterminator="\n")
+
+
 def render_table(
     df: pd.DataFrame,
     caption: str,
@@ -214,6 +261,7 @@ def render_table(
     note: str | None = None,
     hide_index: bool = False,
     number: str | None = None,
+    compact_columns: Iterable[str] | None = None,
 ) -> RenderedTable:
     """Render a DataFrame as the book's standard table.
 
@@ -246,11 +294,17 @@ def render_table(
         shows "Tabel 4" as in the report. Tables of this book that the report
         does not have get a supplementary number ("Tabel S1", "Tabel S2", ...)
         from :mod:`helpers.sphinx_tables`.
+    compact_columns : iterable of str, optional
+        Text columns that hold short marks or codes (``"✓"``, ``"–"``,
+        ``"≠ −1"``): centred and without the minimum width that wrapping
+        text columns get, so a matrix of marks stays narrow on a phone.
 
     Returns
     -------
     RenderedTable
-        Displays as HTML in a notebook; ``.html`` holds the markup.
+        Displays as HTML in a notebook; ``.html`` holds the markup, with the
+        table's data embedded as CSV (``.csv``, see :func:`table_csv`) for
+        the book's "Download als CSV" link.
 
     Examples
     --------
@@ -272,6 +326,10 @@ def render_table(
     unknown = percent_set - set(map(str, df.columns))
     if unknown:
         raise KeyError(f"percent_columns not in the table: {sorted(unknown)}")
+    compact_set = set(compact_columns or [])
+    unknown = compact_set - set(map(str, df.columns))
+    if unknown:
+        raise KeyError(f"compact_columns not in the table: {sorted(unknown)}")
 
     shown = df.copy()
     shown.columns = [str(c) for c in shown.columns]
@@ -298,6 +356,7 @@ def render_table(
         c
         for c in shown.columns
         if c not in percent_set
+        and c not in compact_set
         and not pd.api.types.is_numeric_dtype(shown[c])
         and not pd.api.types.is_bool_dtype(shown[c])
     ]
@@ -318,6 +377,18 @@ def render_table(
             },
             overwrite=False,
         )
+    if compact_set:
+        styler = styler.set_table_styles(
+            {
+                column: [
+                    {"selector": "td", "props": "text-align: center;"},
+                    {"selector": "th", "props": "text-align: center;"},
+                ]
+                for column in shown.columns
+                if column in compact_set
+            },
+            overwrite=False,
+        )
     if hide_index:
         styler = styler.hide(axis="index")
     table_html = styler.to_html()
@@ -327,8 +398,15 @@ def render_table(
         if note
         else ""
     )
+    csv_text = table_csv(df, hide_index=hide_index)
+    # Escaped, so the embedded text can never close the element early; the
+    # Sphinx extension unescapes it when it writes the file.
+    csv_html = (
+        f'<script type="{CSV_SCRIPT_TYPE}" class="vives-tabel-csv"'
+        f' data-for="{html.escape(label)}">{html.escape(csv_text, quote=False)}</script>\n'
+    )
     markup = (
         f'<div class="vives-tabel-wrapper" style="overflow-x: auto;">\n'
-        f"{table_html}{note_html}</div>\n"
+        f"{table_html}{note_html}{csv_html}</div>\n"
     )
-    return RenderedTable(data=df, caption=caption, label=label, html=markup)
+    return RenderedTable(data=df, caption=caption, label=label, html=markup, csv=csv_text)

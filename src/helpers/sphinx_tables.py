@@ -14,6 +14,13 @@ registers the label as an explicit target. The result in the built book:
 - ``{numref}`tbl-label``` gives "Tabel N" and ``{ref}`tbl-label``` gives the
   caption text, from any page.
 
+It also exports every such table as CSV: ``render_table`` embeds the data in
+a ``<script type="text/csv" data-for="label">`` element; this extension
+removes that element from the page, puts a "Download als CSV" link under the
+table and, when an HTML build finishes, writes the file to
+``<outdir>/_tabellen/<label>.csv`` (:data:`CSV_DIR`). The notebook output
+itself stays deterministic: the CSV is derived from the table's data only.
+
 Works for tables displayed as a code-cell output and for tables glued with
 ``myst_nb.glue`` and pasted with ``{glue}`` on the same page. Enable it in
 ``_config.yml`` under ``sphinx.extra_extensions`` as ``helpers.sphinx_tables``.
@@ -25,9 +32,15 @@ import html
 import re
 from typing import Any
 
+import os
+from pathlib import Path
+
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 #: Attribute that marks the HTML written by ``render_table``.
 LABEL_ATTRIBUTE = "data-label"
@@ -38,6 +51,14 @@ _NUMBER_RE = re.compile(r'data-number="([^"]+)"')
 SUPPLEMENTARY_PREFIX = "S"
 _CAPTION_RE = re.compile(r"<caption[^>]*>(.*?)</caption>\s*", re.S)
 _TAG_RE = re.compile(r"<[^>]+>")
+#: The CSV export embedded by ``render_table``.
+_CSV_RE = re.compile(
+    r'<script type="text/csv"[^>]*\bdata-for="([^"]+)"[^>]*>(.*?)</script>\n?', re.S
+)
+#: Folder of the built site that holds the CSV exports.
+CSV_DIR = "_tabellen"
+#: Text of the download link (the book is in Dutch).
+CSV_LINK_TEXT = "Download als CSV"
 
 
 class numbered_table(nodes.figure):  # noqa: N801 (docutils node naming)
@@ -73,6 +94,38 @@ def split_caption(table_html: str) -> tuple[str, str]:
     return caption, table_html[: match.start()] + table_html[match.end() :]
 
 
+def extract_csv(table_html: str, docname: str = "") -> tuple[dict[str, str], str]:
+    """Replace the CSV exports embedded in table HTML by download links.
+
+    Parameters
+    ----------
+    table_html : str
+        HTML produced by ``render_table``.
+    docname : str, default ""
+        The page (``notebooks/02_steekproef``): the link is relative to it.
+
+    Returns
+    -------
+    tuple
+        ``{label: csv_text}`` (unescaped) and the HTML with each embedded
+        CSV replaced by a "Download als CSV" link to ``_tabellen/<label>.csv``.
+    """
+    found: dict[str, str] = {}
+    to_root = "../" * docname.count("/")
+
+    def link(match: re.Match) -> str:
+        label = html.unescape(match.group(1))
+        found[label] = html.unescape(match.group(2))
+        href = html.escape(f"{to_root}{CSV_DIR}/{label}.csv")
+        return (
+            f'<p class="vives-tabel-download" style="font-size: 0.85em;">'
+            f'<a href="{href}" download="{html.escape(label)}.csv">'
+            f"{CSV_LINK_TEXT}</a></p>\n"
+        )
+
+    return found, _CSV_RE.sub(link, table_html)
+
+
 class NumberRenderedTables(SphinxTransform):
     """Wrap ``render_table`` outputs in numbered, referenceable table nodes."""
 
@@ -88,6 +141,11 @@ class NumberRenderedTables(SphinxTransform):
                 continue
             label = match.group(1)
             caption_text, stripped = split_caption(text)
+            exports, stripped = extract_csv(stripped, self.env.docname)
+            if exports:
+                csvs = getattr(self.env, "vives_table_csv", {})
+                csvs.setdefault(self.env.docname, {}).update(exports)
+                self.env.vives_table_csv = csvs
             raw.children[0] = nodes.Text(stripped)
             raw.rawsource = stripped
             raw.children[0].parent = raw
@@ -124,14 +182,51 @@ class NumberRenderedTables(SphinxTransform):
 
 def _purge(app: Sphinx, env: Any, docname: str) -> None:
     getattr(env, "vives_table_numbers", {}).pop(docname, None)
+    getattr(env, "vives_table_csv", {}).pop(docname, None)
 
 
 def _merge(app: Sphinx, env: Any, docnames: set, other: Any) -> None:
-    mine = getattr(env, "vives_table_numbers", {})
-    for docname in docnames:
-        if docname in getattr(other, "vives_table_numbers", {}):
-            mine[docname] = other.vives_table_numbers[docname]
-    env.vives_table_numbers = mine
+    for attribute in ("vives_table_numbers", "vives_table_csv"):
+        mine = getattr(env, attribute, {})
+        for docname in docnames:
+            if docname in getattr(other, attribute, {}):
+                mine[docname] = getattr(other, attribute)[docname]
+        setattr(env, attribute, mine)
+
+
+def write_csv_exports(app: Sphinx, exception: Exception | None) -> None:
+    """Write every table's CSV export to ``<outdir>/_tabellen/<label>.csv``.
+
+    Runs when an HTML build finishes. Two pages exporting the same label with
+    different data is reported as a warning (an error under ``-W``): one file
+    would silently overwrite the other.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    exports = getattr(app.env, "vives_table_csv", {})
+    written: dict[str, tuple[str, str]] = {}
+    for docname in sorted(exports):
+        for label, text in sorted(exports[docname].items()):
+            if label in written and written[label][1] != text:
+                logger.warning(
+                    "table label %r is exported by %s and %s with different data; "
+                    "give each table its own label",
+                    label, written[label][0], docname, location=docname,
+                )
+                continue
+            written[label] = (docname, text)
+    if not written:
+        return
+    folder = Path(app.outdir) / CSV_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for label, (_, text) in written.items():
+        path = folder / f"{label}.csv"
+        data = text.encode("utf-8")
+        if path.exists() and path.read_bytes() == data:
+            continue
+        tmp = path.with_suffix(".csv.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
 
 
 def renumber_tables(app: Sphinx, env: Any) -> list[str]:
@@ -175,4 +270,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-merge-info", _merge)
     # After Sphinx's own figure numbering (TocTreeCollector, priority 500).
     app.connect("env-get-updated", renumber_tables, priority=900)
+    app.connect("build-finished", write_csv_exports)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
