@@ -28,10 +28,11 @@ endif
 export SOURCE_DATE_EPOCH := 1577836800
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help install data synthetic book test test-site clean lock notebooks
+.PHONY: help install data synthetic book book-student test test-site clean lock notebooks
 
 help:
 	@echo "make book   - build the HTML book (_build/html)"
+	@echo "make book-student - the same book without exercise solutions (_build/student/_build/html)"
 	@echo "make test   - build the book, then run all tests"
 	@echo "make test-site - build the book, then run the site tests (browser, disclosure, reproducibility)"
 	@echo "make data   - rebuild data/processed from data/raw (RAW_DIR=... for the real files)"
@@ -74,6 +75,14 @@ book: data
 	$(BIN)/jupyter-book build . -W -n --keep-going; \
 	echo "$$new" > $(FINGERPRINT)
 
+# The student edition: the same book with every exercise solution removed
+# (sphinx-exercise's hide_solutions), built from a copy of _config.yml.
+STUDENT_DIR := _build/student
+book-student: data
+	@mkdir -p $(STUDENT_DIR)
+	$(BIN)/python -c 'import yaml; c = yaml.safe_load(open("_config.yml", encoding="utf-8")); c["sphinx"]["config"]["hide_solutions"] = True; c["title"] += " (studenteneditie)"; yaml.safe_dump(c, open("$(STUDENT_DIR)/_config.yml", "w", encoding="utf-8"), allow_unicode=True)'
+	$(BIN)/jupyter-book build . -W -n --keep-going --config $(STUDENT_DIR)/_config.yml --path-output $(STUDENT_DIR)
+
 # The site tests (browser, disclosure, reproducibility) read _build/html, so
 # the book is built (or found current) first.
 test: book
@@ -88,6 +97,7 @@ test-site: book
 # outputs stored in them are current; nbval in `make test` checks they are.
 notebooks: data
 	$(BIN)/python -m helpers.notebooks
+	$(BIN)/python -m helpers.feedback
 
 clean:
 	rm -rf _build .pytest_cache

@@ -116,3 +116,14 @@ def test_to_image_is_deterministic(likert):
     assert a[:8] == b"\x89PNG\r\n\x1a\n"
     assert a == b
     assert np.frombuffer(a, dtype=np.uint8).size > 1000
+
+
+def test_number_decimals_apply_to_non_percent_columns():
+    table = render_table(
+        pd.DataFrame({"alpha": [0.8123, 0.65]}, index=["a", "b"]),
+        "Alfa per schaal",
+        label="tbl-alfa-test",
+        decimals=0,
+        number_decimals=2,
+    )
+    assert "0,81" in table.html and "0,65" in table.html

@@ -201,6 +201,7 @@ def _column_formatter(
     percent_columns: set[str],
     decimals: int,
     percent_unit: str,
+    number_decimals: int,
 ) -> Callable[[object], str]:
     if column in percent_columns:
         return lambda v: format_percent(v, decimals, percent_unit)
@@ -210,7 +211,7 @@ def _column_formatter(
         whole = series.dropna()
         if len(whole) and (whole == whole.round()).all():
             return lambda v: format_number(v, 0)
-        return lambda v: format_number(v, decimals)
+        return lambda v: format_number(v, number_decimals)
     return lambda v: MISSING_MARK if v is None or v is pd.NA else html.escape(str(v))
 
 
@@ -292,7 +293,7 @@ def render_table(
     number : str, optional
         The table's number in the report (``"4"`` for Tabel 4): the book then
         shows "Tabel 4" as in the report. Tables of this book that the report
-        does not have get a supplementary number ("Tabel S1", "Tabel S2", ...)
+        does not have are numbered per page ("Tabel 6.1", "Tabel B2.1", ...)
         from :mod:`helpers.sphinx_tables`.
     compact_columns : iterable of str, optional
         Text columns that hold short marks or codes (``"✓"``, ``"–"``,
@@ -335,7 +336,7 @@ def render_table(
     shown.columns = [str(c) for c in shown.columns]
     formatters = {
         column: _column_formatter(
-            column, shown[column], percent_set, decimals, percent_unit
+            column, shown[column], percent_set, decimals, percent_unit, number_decimals
         )
         for column in shown.columns
     }

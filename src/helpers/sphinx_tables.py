@@ -9,8 +9,8 @@ registers the label as an explicit target. The result in the built book:
 
 - the caption reads "Tabel N: ...": N is the report's own table number when
   ``render_table(..., number="4")`` gave one (so Tabel 4 of the report is
-  Tabel 4 in the book), and a supplementary number S1, S2, ... in reading
-  order for the book's own tables;
+  Tabel 4 in the book); the book's own tables are numbered per page
+  ("Tabel 6.2", "Tabel B2.1", "Tabel G-A.3", see :func:`page_prefix`);
 - ``{numref}`tbl-label``` gives "Tabel N" and ``{ref}`tbl-label``` gives the
   caption text, from any page.
 
@@ -71,6 +71,13 @@ def _visit(self: Any, node: nodes.Element) -> None:
 
 def _depart(self: Any, node: nodes.Element) -> None:
     self.depart_figure(node)
+
+
+def _depart_html(self: Any, node: nodes.Element) -> None:
+    # docutils closes <figcaption> at the end of a figure, which would put the
+    # whole table inside the caption; here it is closed right after the
+    # caption (see NumberRenderedTables), so only the figure is closed.
+    self.body.append("</figure>\n")
 
 
 def split_caption(table_html: str) -> tuple[str, str]:
@@ -154,6 +161,9 @@ class NumberRenderedTables(SphinxTransform):
             wrapper.source, wrapper.line = target.source, target.line
             target.replace_self(wrapper)
             wrapper += nodes.caption(caption_text, caption_text)
+            # Close the <figcaption> the HTML writer opened for the caption,
+            # so that screen readers read the caption, not the whole table.
+            wrapper += nodes.raw("", "</figcaption>\n", format="html")
             wrapper += target
             wrapper["names"].append(nodes.fully_normalize_name(label))
             self.document.note_explicit_target(wrapper, wrapper)
@@ -229,25 +239,66 @@ def write_csv_exports(app: Sphinx, exception: Exception | None) -> None:
         os.replace(tmp, path)
 
 
-def renumber_tables(app: Sphinx, env: Any) -> list[str]:
-    """Give report tables the report's number and the others S1, S2, ...
+def page_prefix(docname: str, secnumber: tuple | None) -> str:
+    """Return the prefix of the book's own tables on one page.
 
-    Runs after Sphinx assigned continuous numbers (``env.toc_fignumbers`` is
-    filled in reading order), and replaces the numbers of the tables made by
+    Parameters
+    ----------
+    docname : str
+        The page, e.g. ``notebooks/06_representativiteit``.
+    secnumber : tuple or None
+        The chapter number Sphinx gave the page (``(6,)``), if any.
+
+    Returns
+    -------
+    str
+        ``"G-A"`` for the feedback page of Gemeente A, ``"B2"`` for appendix
+        b2, the chapter number (``"6"``) for a numbered chapter, else ``"S"``.
+
+    Examples
+    --------
+    >>> page_prefix("notebooks/gemeenten/gemeente_c", (9, 3))
+    'G-C'
+    >>> page_prefix("notebooks/b2_reproductie_audit", None)
+    'B2'
+    >>> page_prefix("notebooks/04_opinie_inwoners", (4,))
+    '4'
+    """
+    name = docname.rsplit("/", 1)[-1]
+    municipality = re.fullmatch(r"gemeente_([a-z])", name)
+    if municipality:
+        return f"G-{municipality.group(1).upper()}"
+    appendix = re.match(r"b(\d+)_", name)
+    if appendix:
+        return f"B{appendix.group(1)}"
+    if secnumber:
+        return ".".join(map(str, secnumber))
+    return SUPPLEMENTARY_PREFIX
+
+
+def renumber_tables(app: Sphinx, env: Any) -> list[str]:
+    """Give report tables the report's number and the others a page number.
+
+    Tabel 4 of the report stays "Tabel 4". The book's own tables are
+    numbered per page: "Tabel 6.2" is the second own table of chapter 6,
+    "Tabel B2.1" the first of appendix B2, "Tabel G-A.3" the third of the
+    feedback page of Gemeente A. Runs after Sphinx assigned its continuous
+    numbers (``env.toc_fignumbers``) and replaces those of the tables made by
     ``render_table``.
     """
     numbers = getattr(env, "vives_table_numbers", {})
-    supplementary = 0
     seen: dict[str, str] = {}
     for docname, by_type in env.toc_fignumbers.items():
         tables = by_type.get("table", {})
+        own = 0
+        prefix = page_prefix(docname, env.toc_secnumbers.get(docname, {}).get(""))
         for node_id in list(tables):
             if node_id not in numbers.get(docname, {}):
                 continue
             explicit = numbers[docname][node_id]
             if explicit is None:
-                supplementary += 1
-                tables[node_id] = (f"{SUPPLEMENTARY_PREFIX}{supplementary}",)
+                own += 1
+                tables[node_id] = (f"{prefix}.{own}",)
             else:
                 if explicit in seen:
                     raise ValueError(
@@ -261,9 +312,9 @@ def renumber_tables(app: Sphinx, env: Any) -> list[str]:
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the node, the transform and the renumbering."""
     handlers = {
-        name: (_visit, _depart)
-        for name in ("html", "latex", "text", "man", "texinfo", "singlehtml")
+        name: (_visit, _depart) for name in ("latex", "text", "man", "texinfo")
     }
+    handlers.update({name: (_visit, _depart_html) for name in ("html", "singlehtml")})
     app.add_enumerable_node(numbered_table, "table", None, **handlers)
     app.add_transform(NumberRenderedTables)
     app.connect("env-purge-doc", _purge)
