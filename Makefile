@@ -28,7 +28,7 @@ endif
 export SOURCE_DATE_EPOCH := 1577836800
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help install data synthetic book book-student test test-site clean lock notebooks
+.PHONY: help install data synthetic book book-student test test-site clean lock notebooks benchmark
 
 help:
 	@echo "make book   - build the HTML book (_build/html)"
@@ -38,6 +38,7 @@ help:
 	@echo "make data   - rebuild data/processed from data/raw (RAW_DIR=... for the real files)"
 	@echo "make synthetic - regenerate the synthetic raw files (data/raw) from code"
 	@echo "make notebooks - re-execute the notebooks in place (stored outputs)"
+	@echo "make benchmark - measure build and pipeline speed (benchmarks/README.md)"
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
@@ -85,7 +86,7 @@ book-student: data
 
 # The site tests (browser, disclosure, reproducibility) read _build/html, so
 # the book is built (or found current) first.
-test: book
+test: book book-student
 	$(BIN)/python -m pytest
 
 # Only the tests of the built site: browser, disclosure, reproducibility.
@@ -108,3 +109,9 @@ lock: $(STAMP)
 	{ echo "# Exact versions the tests were run with (pip freeze of .venv, Python 3.11)."; \
 	  echo "# Used as constraints by 'make install'; regenerate with 'make lock'."; \
 	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' | sort -f; } > constraints.txt
+
+# Measure build and pipeline speed in a temporary copy of the project; writes
+# benchmarks/results.json and book/_benchmarks.md (shown on 'Over dit boek').
+# ARGS=--quick for a smoke run that leaves the published results alone.
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/run.py $(ARGS)

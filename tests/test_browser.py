@@ -63,7 +63,10 @@ SEARCHES = {
     "burgemeester": {"01_methode", "03_visie_partners"},
 }
 
-_TABLE_NUMBER_RE = re.compile(r"^\s*Tabel\s+(S?\d+[a-z]?)\b")
+#: "Tabel 4" (a report table) or a page-numbered table of the book itself:
+#: "Tabel 6.2" (chapter 6), "Tabel B2.1" (appendix B2), "Tabel G-A.3" (the
+#: feedback page of Gemeente A), "Tabel S.1" (an unnumbered page).
+_TABLE_NUMBER_RE = re.compile(r"^\s*Tabel\s+(\d+[a-z]?|(?:\d+|B\d+|G-[A-Z]|S)\.\d+)(?!\S)")
 
 
 @dataclass

@@ -1,0 +1,784 @@
+"""Benchmarks of the book build and the data pipeline.
+
+Usage (from the repository root, with the project's virtual environment)::
+
+    .venv/bin/python benchmarks/run.py [--quick] [--repeat N] [--with-tests]
+
+Everything runs in a temporary copy of the repository (working tree,
+uncommitted files included; without ``.venv``, ``_build`` and
+``data/processed``), so the repository's own ``_build`` and
+``data/processed`` are never read or written. The copy's ``src`` is put first
+on ``PYTHONPATH`` and the ``VEILIGHEID_*`` variables point into the copy, so
+the code measured is the copy's, not the editable install's.
+
+What is measured (details and targets in ``benchmarks/README.md``):
+
+1. the notebooks of ``_toc.yml`` executed bare with nbclient (sum over the
+   notebooks), then a clean ``jupyter-book build . -W -n --keep-going`` in a
+   fresh copy without ``_build`` (target: at most 1.5 times the bare sum);
+2. a second build right after it, nothing changed (target: at most 10 % of
+   the clean build);
+3. ``helpers.pipeline.build_processed`` on raw folders scaled 1x, 10x and
+   100x (:mod:`scale`) against a bare pyreadstat read + write of the same
+   files (target: at most 3 times, and per-row time at 100x within 1.5 times
+   the per-row time at 10x);
+4. optionally (``--with-tests``) ``make test`` from scratch in another copy
+   (fresh ``.venv``; target: under 15 minutes on CI).
+
+Each measurement runs in its own subprocess. Times are wall-clock. Peak
+memory is ``ru_maxrss`` from the operating system: for the pipeline and the
+bare read/write the measuring subprocess reports
+``resource.getrusage(RUSAGE_SELF)`` (its peak resident set, imports
+included; the resident set after the imports is reported beside it); for the
+builds, nbclient and ``make test`` the parent takes ``os.wait4``'s rusage of
+the command, which is the largest peak of any single process among the
+command and the descendants it waited for (e.g. a notebook kernel).
+
+Results: ``benchmarks/results.json`` (machine-readable) and
+``book/_benchmarks.md`` (Dutch table included in "Over dit boek"), both
+written atomically. ``--quick`` (pipeline at 1x and 10x only, no builds)
+writes ``benchmarks/results-quick.json`` and leaves the book's include file
+alone, so a smoke run never replaces the published figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+
+#: Targets (never tuned to the results).
+TARGET_BUILD_RATIO = 1.5
+TARGET_REBUILD_FRACTION = 0.10
+TARGET_PIPELINE_RATIO = 3.0
+TARGET_LINEAR_RATIO = 1.5
+TARGET_TEST_SECONDS = 15 * 60
+
+SCALES = (1, 10, 100)
+QUICK_SCALES = (1, 10)
+#: The pipeline accepts respondent ids 0-9999 only (``resp_id`` is the
+#: municipality letter plus four digits; ``helpers.harmonise._ids`` and
+#: ``helpers.schema``), so a delivery can hold at most this many rows.
+ID_CAPACITY = 10_000
+#: Repetitions (best of) of each pipeline and bare read/write measurement.
+PIPELINE_REPEATS = 3
+
+BUILD_COMMAND = ["jupyter-book", "build", ".", "-W", "-n", "--keep-going"]
+#: Not copied into the measurement copies.
+COPY_EXCLUDE_TOP = {".venv", "_build", ".pytest_cache", ".jupyter_cache", ".mypy_cache",
+                    ".ruff_cache"}
+COPY_EXCLUDE_ANY = {"__pycache__", ".ipynb_checkpoints"}
+KEY_PACKAGES = ("jupyter-book", "sphinx", "myst-nb", "jupyter-cache", "nbclient", "ipykernel",
+                "pandas", "numpy", "pyreadstat", "pandera", "matplotlib", "pytest", "nbval")
+
+
+# --------------------------------------------------------------------------
+# Workers: run in a subprocess, print one JSON line on stdout.
+# --------------------------------------------------------------------------
+
+def _rss_kib():
+    """Current resident set of this process in KiB (Linux), or None."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def _peak_kib():
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+
+
+def _worker_pipeline(args):
+    from helpers.pipeline import build_processed
+    baseline = _rss_kib()
+    start = time.perf_counter()
+    merged, merge_log = build_processed(args.raw, args.mappings, args.out)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "rows_read": int(merge_log["rows_read"].sum()),
+            "rows_written": int(len(merged)), "baseline_rss_kib": baseline,
+            "peak_rss_kib": _peak_kib()}
+
+
+def _worker_readwrite(args):
+    import pyreadstat
+    from scale import sav_write_kwargs
+    baseline = _rss_kib()
+    paths = sorted(Path(args.raw).glob("*.sav"))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    rows = 0
+    start = time.perf_counter()
+    for path in paths:
+        df, meta = pyreadstat.read_sav(str(path), user_missing=True,
+                                       apply_value_formats=False)
+        pyreadstat.write_sav(df, str(out / path.name), **sav_write_kwargs(meta))
+        rows += len(df)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "rows_read": rows, "files": len(paths),
+            "baseline_rss_kib": baseline, "peak_rss_kib": _peak_kib()}
+
+
+def _worker_nbclient(args):
+    import nbformat
+    from nbclient import NotebookClient
+    per_notebook = {}
+    for rel in args.notebooks:
+        path = Path(args.root) / rel
+        nb = nbformat.read(path, as_version=4)
+        kernel = nb.metadata.get("kernelspec", {}).get("name", "python3")
+        start = time.perf_counter()
+        NotebookClient(nb, timeout=600, kernel_name=kernel, record_timing=False,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        per_notebook[rel] = time.perf_counter() - start
+    return {"seconds": sum(per_notebook.values()), "per_notebook": per_notebook}
+
+
+def _worker_main(argv):
+    parser = argparse.ArgumentParser(prog="run.py _worker")
+    parser.add_argument("kind", choices=("pipeline", "readwrite", "nbclient"))
+    parser.add_argument("--raw")
+    parser.add_argument("--mappings")
+    parser.add_argument("--out")
+    parser.add_argument("--root")
+    parser.add_argument("--notebooks", nargs="*", default=[])
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(HERE))
+    result = {"pipeline": _worker_pipeline, "readwrite": _worker_readwrite,
+              "nbclient": _worker_nbclient}[args.kind](args)
+    print("RESULT " + json.dumps(result))
+    return 0
+
+
+# --------------------------------------------------------------------------
+# Helpers of the runner.
+# --------------------------------------------------------------------------
+
+def log(message):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def write_text_atomic(path, text):
+    """Write ``text`` to ``path`` via a temporary file in the same folder."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def copy_repository(src, dst, keep_processed=False):
+    """Copy the working tree ``src`` to ``dst`` without build products.
+
+    ``data/processed`` is left out unless ``keep_processed`` (used when
+    copying the prepared base copy, whose processed data the copy needs).
+    """
+    src, dst = Path(src), Path(dst)
+
+    def ignore(folder, names):
+        rel = Path(folder).relative_to(src)
+        skip = {n for n in names if n in COPY_EXCLUDE_ANY}
+        if rel == Path("."):
+            skip |= {n for n in names if n in COPY_EXCLUDE_TOP}
+        if rel == Path("data") and not keep_processed:
+            skip |= {"processed"} & set(names)
+        if rel == Path("benchmarks"):
+            skip |= {n for n in names if n.startswith("results")}
+        return skip
+
+    shutil.copytree(src, dst, ignore=ignore, symlinks=True)
+    return dst
+
+
+def copy_env(root, extra_path=()):
+    """Environment for commands in the copy ``root``."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("VEILIGHEID_") and k not in ("PYTHONPATH", "MPLBACKEND")}
+    root = Path(root)
+    env["PYTHONPATH"] = os.pathsep.join([str(root / "src"), *map(str, extra_path)])
+    env["VEILIGHEID_PROJECT_ROOT"] = str(root)
+    env["VEILIGHEID_RAW_DIR"] = str(root / "data" / "raw")
+    env["VEILIGHEID_MAPPINGS_DIR"] = str(root / "data" / "mappings")
+    env["VEILIGHEID_PROCESSED_DIR"] = str(root / "data" / "processed")
+    # As the Makefile: no build timestamps, no debugger warning in outputs.
+    env["SOURCE_DATE_EPOCH"] = "1577836800"
+    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def run_command(cmd, cwd, env, log_path):
+    """Run ``cmd``; return wall seconds, exit code and peak RSS (os.wait4)."""
+    log_path = Path(log_path)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w", encoding="utf-8") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    # Load of the machine (1-minute average) when the command ended: other work
+    # running at the same time inflates every time measured.
+    load = round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
+    return {"seconds": seconds, "returncode": proc.returncode,
+            "peak_rss_kib": usage.ru_maxrss, "log": str(log_path),
+            "load_average_after": load}
+
+
+def run_worker(kind, cwd, env, log_path, *args):
+    """Run a worker subprocess; return its JSON result plus the exit code."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "_worker", kind, *map(str, args)]
+    outcome = run_command(cmd, cwd, env, log_path)
+    text = Path(log_path).read_text(encoding="utf-8", errors="replace")
+    lines = [ln for ln in text.splitlines() if ln.startswith("RESULT ")]
+    if outcome["returncode"] != 0 or not lines:
+        tail = [ln for ln in text.strip().splitlines() if ln.strip()][-1:] or ["(no output)"]
+        return {"ok": False, "returncode": outcome["returncode"], "error": tail[0][:500],
+                "log": str(log_path), "process_seconds": outcome["seconds"]}
+    result = json.loads(lines[-1][len("RESULT "):])
+    result.update(ok=True, process_seconds=outcome["seconds"],
+                  process_peak_rss_kib=outcome["peak_rss_kib"],
+                  load_average_after=outcome["load_average_after"])
+    return result
+
+
+def spread(values):
+    """Summary of repeated timings: runs, best, median, worst, relative spread."""
+    values = [float(v) for v in values]
+    best = min(values)
+    return {"runs": values, "n": len(values), "best": best,
+            "median": statistics.median(values), "worst": max(values),
+            "spread_pct": (max(values) - best) / best * 100 if best > 0 else 0.0}
+
+
+def toc_notebooks(root):
+    """Notebooks (``.ipynb``) listed in ``_toc.yml``, globs resolved, in toc order."""
+    import yaml
+    root = Path(root)
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    entries = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                entries.append(("file", node["file"]))
+            if "glob" in node:
+                entries.append(("glob", node["glob"]))
+            if "root" in node:
+                entries.append(("file", node["root"]))
+            for value in node.values():
+                if isinstance(value, (list, dict)):
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    found = []
+    for kind, pattern in entries:
+        if kind == "file":
+            candidates = [root / f"{pattern}.ipynb"] if not pattern.endswith(".ipynb") \
+                else [root / pattern]
+        else:
+            candidates = sorted(root.glob(pattern + ("" if pattern.endswith(".ipynb")
+                                                     else ".ipynb")))
+        for path in candidates:
+            rel = path.relative_to(root).as_posix()
+            if path.is_file() and rel not in found:
+                found.append(rel)
+    return found
+
+
+def machine_facts():
+    """Date, machine and software versions."""
+    facts = {
+        "cores": os.cpu_count(),
+        "usable_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+        else os.cpu_count(),
+        "memory_gib": None,
+        "cpu": None,
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+        "load_average_at_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+    }
+    try:
+        meminfo = Path("/proc/meminfo").read_text(encoding="ascii")
+        kib = int(next(ln for ln in meminfo.splitlines() if ln.startswith("MemTotal")).split()[1])
+        facts["memory_gib"] = round(kib / 1024 ** 2, 1)
+    except (OSError, StopIteration, ValueError):
+        pass
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+        facts["cpu"] = next(ln.split(":", 1)[1].strip() for ln in cpuinfo.splitlines()
+                            if ln.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    packages = {}
+    for name in KEY_PACKAGES:
+        try:
+            packages[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            packages[name] = None
+    facts["packages"] = packages
+    return facts
+
+
+def source_facts():
+    """Commit of the repository and whether the working tree differs from it."""
+    def git(*args):
+        try:
+            return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True,
+                                  check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            return None
+    status = git("status", "--porcelain")
+    return {"commit": git("rev-parse", "HEAD"),
+            "uncommitted_changes": None if status is None else bool(status)}
+
+
+# --------------------------------------------------------------------------
+# Measurements.
+# --------------------------------------------------------------------------
+
+def prepare_base(workdir):
+    """A copy of the repository with ``data/processed`` built from its raw files."""
+    base = copy_repository(REPO, workdir / "base")
+    outcome = run_command([sys.executable, "-m", "helpers.pipeline"], base, copy_env(base),
+                          workdir / "logs" / "base-pipeline.log")
+    if outcome["returncode"] != 0:
+        raise SystemExit(f"the pipeline failed in the copy; see {outcome['log']}")
+    return base
+
+
+def measure_book(workdir, base, repeat):
+    """Bare nbclient execution, clean build, no-change rebuild."""
+    notebooks = toc_notebooks(base)
+    log(f"book: {len(notebooks)} notebooks in the toc")
+    bare_runs, clean_runs, rebuild_runs = [], [], []
+    per_notebook, failures = None, []
+    for i in range(repeat):
+        log(f"book {i + 1}/{repeat}: executing the notebooks bare with nbclient")
+        nb_copy = copy_repository(base, workdir / f"nbclient-{i}", keep_processed=True)
+        bare = run_worker("nbclient", nb_copy, copy_env(nb_copy, [HERE]),
+                          workdir / "logs" / f"nbclient-{i}.log", "--root", nb_copy,
+                          "--notebooks", *notebooks)
+        if not bare["ok"]:
+            failures.append(f"nbclient: {bare['error']}")
+        else:
+            bare_runs.append(bare)
+            per_notebook = bare["per_notebook"]
+        book = copy_repository(base, workdir / f"book-{i}", keep_processed=True)
+        assert not (book / "_build").exists()
+        env = copy_env(book)
+        cmd = [str(Path(sys.executable).parent / BUILD_COMMAND[0]), *BUILD_COMMAND[1:]]
+        log(f"book {i + 1}/{repeat}: clean build")
+        clean = run_command(cmd, book, env, workdir / "logs" / f"build-clean-{i}.log")
+        clean_runs.append(clean)
+        log(f"book {i + 1}/{repeat}: no-change rebuild")
+        rebuild = run_command(cmd, book, env, workdir / "logs" / f"build-rebuild-{i}.log")
+        rebuild_runs.append(rebuild)
+        for name, run in (("clean build", clean), ("rebuild", rebuild)):
+            if run["returncode"] != 0:
+                failures.append(f"{name}: exit code {run['returncode']} (log {run['log']})")
+    result = {"notebooks": notebooks, "per_notebook_seconds": per_notebook,
+              "failures": failures, "command": " ".join(BUILD_COMMAND)}
+    if bare_runs:
+        result["nbclient_seconds"] = spread([r["seconds"] for r in bare_runs])
+        result["nbclient_peak_rss_kib"] = max(r["process_peak_rss_kib"] for r in bare_runs)
+    result["load_average_after"] = {
+        "nbclient": [r.get("load_average_after") for r in bare_runs],
+        "clean_build": [r["load_average_after"] for r in clean_runs],
+        "rebuild": [r["load_average_after"] for r in rebuild_runs]}
+    result["clean_build_seconds"] = spread([r["seconds"] for r in clean_runs])
+    result["clean_build_peak_rss_kib"] = max(r["peak_rss_kib"] for r in clean_runs)
+    result["clean_build_returncodes"] = [r["returncode"] for r in clean_runs]
+    result["rebuild_seconds"] = spread([r["seconds"] for r in rebuild_runs])
+    result["rebuild_peak_rss_kib"] = max(r["peak_rss_kib"] for r in rebuild_runs)
+    result["rebuild_returncodes"] = [r["returncode"] for r in rebuild_runs]
+    ok_build = all(r["returncode"] == 0 for r in clean_runs + rebuild_runs)
+    if bare_runs:
+        ratio = result["clean_build_seconds"]["best"] / result["nbclient_seconds"]["best"]
+        result["build_ratio"] = ratio
+        result["build_ratio_met"] = ok_build and ratio <= TARGET_BUILD_RATIO
+    fraction = result["rebuild_seconds"]["best"] / result["clean_build_seconds"]["best"]
+    result["rebuild_fraction"] = fraction
+    result["rebuild_fraction_met"] = ok_build and fraction <= TARGET_REBUILD_FRACTION
+    return result
+
+
+def measure_pipeline(workdir, base, scales):
+    """Pipeline against bare pyreadstat read + write at each scale."""
+    sys.path.insert(0, str(HERE))
+    env = copy_env(base, [HERE])
+    raw, mappings = base / "data" / "raw", base / "data" / "mappings"
+    # Scaling runs in a subprocess too, with the copy's helpers.
+    max_rows = int(subprocess.run(
+        [sys.executable, "-c", "import scale,sys; print(scale.max_rows_per_file(sys.argv[1]))",
+         str(raw)], cwd=HERE, env=env, check=True, capture_output=True, text=True).stdout)
+    feasible = ID_CAPACITY // max_rows
+    scales = list(scales)
+    proxy = None
+    if max(scales) > feasible and max(scales) > 10 and feasible > 10:
+        proxy = feasible
+        scales.append(proxy)
+    out = {"id_capacity_per_file": ID_CAPACITY, "max_rows_per_raw_file": max_rows,
+           "largest_feasible_scale": feasible, "proxy_scale": proxy,
+           "repeats": PIPELINE_REPEATS, "scales": {}}
+    for k in scales:
+        folder = workdir / "scaled" / f"x{k}"
+        log(f"pipeline: scaling the raw files {k}x")
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c",
+                        "import scale,sys; scale.scale_raw_folder(*sys.argv[1:4], int(sys.argv[4]))",
+                        str(raw), str(mappings), str(folder), str(k)],
+                       cwd=HERE, env=env, check=True)
+        scaling_seconds = time.perf_counter() - start
+        pipe, bare = [], []
+        for i in range(PIPELINE_REPEATS):
+            log(f"pipeline: {k}x run {i + 1}/{PIPELINE_REPEATS}")
+            pipe.append(run_worker("pipeline", HERE, env,
+                                   workdir / "logs" / f"pipeline-x{k}-{i}.log", "--raw", folder,
+                                   "--mappings", mappings,
+                                   "--out", workdir / "scaled" / f"out-x{k}-{i}"))
+            bare.append(run_worker("readwrite", HERE, env,
+                                   workdir / "logs" / f"readwrite-x{k}-{i}.log", "--raw", folder,
+                                   "--out", workdir / "scaled" / f"bare-x{k}-{i}"))
+            shutil.rmtree(workdir / "scaled" / f"bare-x{k}-{i}", ignore_errors=True)
+            if not pipe[-1]["ok"]:
+                break  # a failure is deterministic: do not repeat it
+        entry = {"scale": k, "scaling_seconds": scaling_seconds,
+                 "load_average_after": [r.get("load_average_after") for r in pipe + bare]}
+        ok_bare = [r for r in bare if r["ok"]]
+        if ok_bare:
+            entry["rows"] = ok_bare[0]["rows_read"]
+            entry["readwrite_seconds"] = spread([r["seconds"] for r in ok_bare])
+            entry["readwrite_peak_rss_kib"] = max(r["peak_rss_kib"] for r in ok_bare)
+            entry["readwrite_baseline_rss_kib"] = ok_bare[0]["baseline_rss_kib"]
+        ok_pipe = [r for r in pipe if r["ok"]]
+        if len(ok_pipe) == len(pipe):
+            entry["pipeline_ok"] = True
+            entry["rows_written"] = ok_pipe[0]["rows_written"]
+            entry["pipeline_seconds"] = spread([r["seconds"] for r in ok_pipe])
+            entry["pipeline_peak_rss_kib"] = max(r["peak_rss_kib"] for r in ok_pipe)
+            entry["pipeline_baseline_rss_kib"] = ok_pipe[0]["baseline_rss_kib"]
+            if ok_bare:
+                entry["ratio"] = entry["pipeline_seconds"]["best"] / entry["readwrite_seconds"]["best"]
+                entry["ratio_met"] = entry["ratio"] <= TARGET_PIPELINE_RATIO
+                entry["pipeline_seconds_per_row"] = entry["pipeline_seconds"]["best"] / entry["rows"]
+                entry["readwrite_seconds_per_row"] = (entry["readwrite_seconds"]["best"]
+                                                      / entry["rows"])
+        else:
+            failed = next(r for r in pipe if not r["ok"])
+            entry["pipeline_ok"] = False
+            entry["pipeline_error"] = failed["error"]
+            entry["ratio_met"] = False
+        out["scales"][str(k)] = entry
+        shutil.rmtree(folder, ignore_errors=True)
+        for i in range(PIPELINE_REPEATS):
+            shutil.rmtree(workdir / "scaled" / f"out-x{k}-{i}", ignore_errors=True)
+
+    def per_row(k):
+        entry = out["scales"].get(str(k), {})
+        return entry.get("pipeline_seconds_per_row")
+
+    if per_row(1) and per_row(max(SCALES)):
+        out["per_row_ratio_100x_vs_1x"] = per_row(max(SCALES)) / per_row(1)
+    top = max(s for s in scales if s != proxy)
+    if per_row(10) and top > 10:
+        if per_row(top):
+            out["linear_ratio"] = per_row(top) / per_row(10)
+            out["linear_met"] = out["linear_ratio"] <= TARGET_LINEAR_RATIO
+        else:
+            out["linear_ratio"] = None
+            out["linear_met"] = False
+        if proxy and per_row(proxy):
+            out["proxy_linear_ratio"] = per_row(proxy) / per_row(10)
+            out["proxy_linear_met"] = out["proxy_linear_ratio"] <= TARGET_LINEAR_RATIO
+            out["per_row_ratio_proxy_vs_1x"] = per_row(proxy) / per_row(1) if per_row(1) else None
+    return out
+
+
+def measure_tests(workdir):
+    """``make test`` from scratch (fresh .venv, no _build, no data/processed)."""
+    root = copy_repository(REPO, workdir / "tests")
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("VEILIGHEID_") and k not in ("PYTHONPATH", "VIRTUAL_ENV",
+                                                            "MPLBACKEND")}
+    env["CI"] = env.get("CI", "1")
+    venv_bin = str(Path(sys.executable).parent)
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep)
+                                  if p != venv_bin)
+    log("make test from scratch (fresh .venv in the copy)")
+    run = run_command(["make", "test"], root, env, workdir / "logs" / "make-test.log")
+    text = Path(run["log"]).read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    summary = next((ln for ln in reversed(text) if " passed" in ln or " failed" in ln), None)
+    return {"seconds": run["seconds"], "returncode": run["returncode"],
+            "peak_rss_kib": run["peak_rss_kib"], "pytest_summary": summary,
+            "load_average_after": run["load_average_after"],
+            "met": run["returncode"] == 0 and run["seconds"] < TARGET_TEST_SECONDS,
+            "note": "fresh .venv created by make (pip downloads unless cached locally); "
+                    "CI=1 as in .ci/run"}
+
+
+# --------------------------------------------------------------------------
+# Dutch include file.
+# --------------------------------------------------------------------------
+
+def nl(x, digits=1):
+    """Flemish number notation: decimal comma, point between thousands."""
+    text = f"{x:,.{digits}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def _sec(seconds):
+    if seconds >= 600:
+        return f"{nl(seconds / 60, 1)} min"
+    if seconds >= 10:
+        return f"{nl(seconds, 0)} s"
+    if seconds >= 1:
+        return f"{nl(seconds, 1)} s"
+    return f"{nl(seconds * 1000, 0)} ms"
+
+
+def _mib(kib):
+    return f"{nl(kib / 1024, 0)} MiB"
+
+
+def _yes(flag):
+    return "ja" if flag else "nee"
+
+
+def _spread_text(s):
+    if s["n"] < 2:
+        return ""
+    return f", spreiding {nl(s['spread_pct'], 0)} % over {s['n']} runs"
+
+
+def render_markdown(results):
+    """The Dutch include file ``book/_benchmarks.md`` (deterministic)."""
+    rows = []
+    book = results.get("book")
+    if book:
+        if "build_ratio" in book:
+            c, b = book["clean_build_seconds"], book["nbclient_seconds"]
+            result = (f"{_sec(c['best'])} tegen {_sec(b['best'])} voor "
+                      f"{len(book['notebooks'])} notebooks: {nl(book['build_ratio'], 2)} keer")
+            if book["failures"]:
+                result += " (bouw mislukt)"
+            rows.append(("Schone bouw van het boek tegenover de notebooks kaal uitvoeren "
+                         "(nbclient)", result, f"hoogstens {nl(TARGET_BUILD_RATIO, 1)} keer",
+                         _yes(book["build_ratio_met"])))
+        r = book["rebuild_seconds"]
+        rows.append(("Herbouw zonder wijziging tegenover de schone bouw",
+                     f"{_sec(r['best'])}: {nl(book['rebuild_fraction'] * 100, 1)} %",
+                     f"hoogstens {nl(TARGET_REBUILD_FRACTION * 100, 0)} %",
+                     _yes(book["rebuild_fraction_met"])))
+    pipe = results.get("pipeline")
+    if pipe:
+        proxy = pipe.get("proxy_scale")
+        for key, e in pipe["scales"].items():
+            k = int(key)
+            what = (f"Pijplijn bij {k}x de gegevens ({nl(e.get('rows', 0), 0)} rijen) "
+                    "tegenover kaal lezen en schrijven met pyreadstat")
+            if k == proxy:
+                what = (f"Pijplijn bij {k}x, de grootste schaal binnen de nummerlimiet "
+                        f"({nl(e.get('rows', 0), 0)} rijen), tegenover kaal lezen en schrijven")
+            if e.get("pipeline_ok"):
+                result = (f"{_sec(e['pipeline_seconds']['best'])} tegen "
+                          f"{_sec(e['readwrite_seconds']['best'])}: {nl(e['ratio'], 1)} keer; "
+                          f"{nl(e['pipeline_seconds_per_row'] * 1e6, 0)} µs per rij; "
+                          f"piekgeheugen {_mib(e['pipeline_peak_rss_kib'])}")
+            else:
+                result = ("niet uitvoerbaar: de pijplijn aanvaardt per gemeente "
+                          f"respondentnummers tot 9.999, hier zijn er tot "
+                          f"{nl(pipe['max_rows_per_raw_file'] * k, 0)} nodig")
+            rows.append((what, result, f"hoogstens {nl(TARGET_PIPELINE_RATIO, 0)} keer",
+                         _yes(e.get("ratio_met"))))
+        if "linear_ratio" in pipe:
+            top = max(k for k in map(int, pipe["scales"]) if k != proxy)
+            result = (f"{nl(pipe['linear_ratio'], 2)} keer" if pipe["linear_ratio"] is not None
+                      else f"niet meetbaar (de pijplijn liep niet bij {top}x)")
+            rows.append((f"Lineaire groei: tijd per rij bij {top}x tegenover 10x", result,
+                         f"hoogstens {nl(TARGET_LINEAR_RATIO, 1)} keer",
+                         _yes(pipe["linear_met"])))
+        if "proxy_linear_ratio" in pipe:
+            rows.append((f"Lineaire groei: tijd per rij bij {proxy}x tegenover 10x "
+                         f"(in de plaats van {max(SCALES)}x)",
+                         f"{nl(pipe['proxy_linear_ratio'], 2)} keer",
+                         f"hoogstens {nl(TARGET_LINEAR_RATIO, 1)} keer",
+                         _yes(pipe["proxy_linear_met"])))
+    tests = results.get("tests")
+    if tests:
+        result = _sec(tests["seconds"])
+        if tests["returncode"] != 0:
+            result += f" (mislukt, exitcode {tests['returncode']})"
+        rows.append(("`make test` vanaf nul (nieuwe omgeving, boek, alle tests)", result,
+                     "minder dan 15 min op CI", _yes(tests["met"])))
+    m = results["machine"]
+    pk = m["packages"]
+    lines = [
+        "% Written by benchmarks/run.py from benchmarks/results.json; do not edit by hand.",
+        "",
+        "| Meting | Resultaat | Doel | Gehaald |",
+        "| --- | --- | --- | --- |",
+    ]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    lines += [
+        "",
+        f"Gemeten op {results['date']} met `python benchmarks/run.py` op een machine met "
+        f"{m['cores']} processorkernen en {nl(m['memory_gib'] or 0, 0)} GiB geheugen "
+        f"({m['machine']}), Python {m['python']}, Jupyter Book {pk.get('jupyter-book')}, "
+        f"Sphinx {pk.get('sphinx')}, pandas {pk.get('pandas')} en pyreadstat "
+        f"{pk.get('pyreadstat')}. Tijden zijn de snelste van de herhaalde runs; "
+        "piekgeheugen is het grootste residente geheugen van het meetproces "
+        "(`ru_maxrss`). De gegevens zijn synthetisch; een groter bestand ontstaat door "
+        "elke rij van elk ruw bestand te herhalen met een nieuw respondentnummer.",
+        "",
+    ]
+    load = _max_load(results)
+    if load is not None and m.get("cores") and load > m["cores"]:
+        lines[-1:-1] = [
+            "",
+            f"Tijdens de meting draaide er ander werk op de machine (belasting tot "
+            f"{nl(load, 1)} bij {m['cores']} kernen): de tijden zijn daardoor hoger en minder "
+            "stabiel dan op een rustige machine.",
+        ]
+    return "\n".join(lines)
+
+
+def _max_load(node):
+    """Highest load average recorded anywhere in the results, or None."""
+    found = []
+
+    def walk(value, key=""):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, k)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v, key)
+        elif key.startswith("load_average") and isinstance(value, (int, float)):
+            found.append(float(value))
+
+    walk(node)
+    return max(found) if found else None
+
+
+# --------------------------------------------------------------------------
+# Main.
+# --------------------------------------------------------------------------
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "_worker":
+        return _worker_main(argv[1:])
+    parser = argparse.ArgumentParser(prog="python benchmarks/run.py",
+                                     description="Benchmark the book build and the pipeline.")
+    parser.add_argument("--quick", action="store_true",
+                        help="pipeline at 1x and 10x only, no book builds; writes "
+                             "benchmarks/results-quick.json and not the book's include file")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="number of clean builds / rebuilds / nbclient runs (default 1)")
+    parser.add_argument("--with-tests", action="store_true",
+                        help="also time `make test` from scratch in another copy")
+    parser.add_argument("--workdir", type=Path,
+                        help="folder for the copies (default: a new temporary folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the workdir afterwards")
+    parser.add_argument("--results", type=Path, help="results file (JSON)")
+    parser.add_argument("--include", type=Path, help="Markdown include file")
+    parser.add_argument("--render-only", action="store_true",
+                        help="measure nothing: rewrite the include file from the results file")
+    args = parser.parse_args(argv)
+
+    if args.render_only:
+        results_path = args.results or HERE / "results.json"
+        include_path = args.include or REPO / "book" / "_benchmarks.md"
+        results = json.loads(results_path.read_text(encoding="utf-8"))
+        write_text_atomic(include_path, render_markdown(results))
+        log(f"wrote {include_path} from {results_path}")
+        return 0
+
+    results_path = args.results or (HERE / ("results-quick.json" if args.quick
+                                            else "results.json"))
+    include_path = args.include or (None if args.quick else REPO / "book" / "_benchmarks.md")
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="veiligheid-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    log(f"workdir {workdir}")
+    started = dt.datetime.now(dt.timezone.utc)
+    results = {
+        "date": started.date().isoformat(),
+        "started_utc": started.isoformat(timespec="seconds"),
+        "mode": "quick" if args.quick else "full",
+        "machine": machine_facts(),
+        "source": source_facts(),
+        "targets": {"build_ratio_max": TARGET_BUILD_RATIO,
+                    "rebuild_fraction_max": TARGET_REBUILD_FRACTION,
+                    "pipeline_ratio_max": TARGET_PIPELINE_RATIO,
+                    "linear_per_row_ratio_max": TARGET_LINEAR_RATIO,
+                    "make_test_seconds_max": TARGET_TEST_SECONDS},
+        "methods": {
+            "time": "wall clock (time.perf_counter); pipeline and read/write timed inside "
+                    "their subprocess after imports, builds and nbclient as whole commands",
+            "memory": "ru_maxrss in KiB: resource.getrusage(RUSAGE_SELF) of the measuring "
+                      "subprocess for pipeline and read/write; os.wait4 rusage (largest "
+                      "single process among the command and its waited-for descendants) "
+                      "for builds, nbclient and make test",
+            "repeats": f"pipeline and read/write best of {PIPELINE_REPEATS}; builds and "
+                       f"nbclient {args.repeat} time(s)",
+        },
+    }
+    try:
+        base = prepare_base(workdir)
+        if not args.quick:
+            results["book"] = measure_book(workdir, base, max(1, args.repeat))
+        results["pipeline"] = measure_pipeline(workdir, base,
+                                               QUICK_SCALES if args.quick else SCALES)
+        if args.with_tests:
+            results["tests"] = measure_tests(workdir)
+    finally:
+        if not args.keep and args.workdir is None:
+            # Keep only the logs (small), which failures in the results point to.
+            for entry in workdir.iterdir():
+                if entry.name != "logs":
+                    shutil.rmtree(entry, ignore_errors=True)
+            log(f"logs kept in {workdir / 'logs'}")
+    results["finished_utc"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    write_text_atomic(results_path, json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    log(f"wrote {results_path}")
+    if include_path is not None:
+        write_text_atomic(include_path, render_markdown(results))
+        log(f"wrote {include_path}")
+    print(render_markdown(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
