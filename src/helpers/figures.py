@@ -51,6 +51,19 @@ def _wrap(label: object, width: int = LABEL_WIDTH) -> str:
     return "\n".join(textwrap.wrap(str(label), width)) or str(label)
 
 
+
+def _label_bars(ax, bars, values):
+    """Write each bar's percentage just right of its end (NaN bars stay bare)."""
+    for bar, value in zip(bars, values, strict=True):
+        if not np.isnan(value):
+            ax.text(
+                bar.get_width() + 0.8,
+                bar.get_y() + bar.get_height() / 2,
+                format_percent(value),
+                va="center",
+                fontsize=8,
+            )
+
 def _percent_axis(ax, decimals: int = 0, absolute: bool = False) -> None:
     ax.xaxis.set_major_formatter(
         FuncFormatter(
@@ -234,15 +247,7 @@ def reference_comparison_chart(
             color=REFERENCE_COLOURS[k % len(REFERENCE_COLOURS)],
             label=str(column),
         )
-        for bar, value in zip(bars, values, strict=True):
-            if not np.isnan(value):
-                ax.text(
-                    bar.get_width() + 0.8,
-                    bar.get_y() + bar.get_height() / 2,
-                    format_percent(value),
-                    va="center",
-                    fontsize=8,
-                )
+        _label_bars(ax, bars, values)
     top = np.nanmax(pd.DataFrame(table[list(columns)]).apply(pd.to_numeric, errors="coerce").to_numpy())
     ax.set_xlim(0, min(100.0, np.ceil((float(top) + 8) / 10) * 10))
     ax.set_yticks(y, [_wrap(label) for label in labels])
@@ -295,15 +300,7 @@ def proportion_chart(
     ax = fig.add_subplot()
     y = np.arange(len(series))
     bars = ax.barh(y, np.nan_to_num(values), height=0.65, color=colour)
-    for bar, value in zip(bars, values, strict=True):
-        if not np.isnan(value):
-            ax.text(
-                bar.get_width() + 0.8,
-                bar.get_y() + bar.get_height() / 2,
-                format_percent(value),
-                va="center",
-                fontsize=8,
-            )
+    _label_bars(ax, bars, values)
     ax.set_xlim(0, min(100.0, np.ceil((np.nanmax(values) + 8) / 10) * 10))
     ax.set_yticks(y, [_wrap(label) for label in series.index])
     ax.invert_yaxis()
@@ -392,15 +389,7 @@ def bin_participation_chart(
         )
         y = np.arange(len(part))
         bars = ax.barh(y, np.nan_to_num(values), height=0.65, color=colours)
-        for bar, value in zip(bars, values, strict=True):
-            if not np.isnan(value):
-                ax.text(
-                    bar.get_width() + 0.8,
-                    bar.get_y() + bar.get_height() / 2,
-                    format_percent(value),
-                    va="center",
-                    fontsize=8,
-                )
+        _label_bars(ax, bars, values)
         top = np.nanmax(values) if np.any(~np.isnan(values)) else 0.0
         ax.set_xlim(0, min(100.0, np.ceil((float(top) + 8) / 10) * 10))
         ax.set_yticks(y, [_wrap(label) for label in part.index])
