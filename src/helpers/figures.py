@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from helpers.render import format_number, format_percent
@@ -28,6 +29,7 @@ __all__ = [
     "DIVERGING_COLOURS",
     "NEUTRAL_GREY",
     "REFERENCE_COLOURS",
+    "interview_chart",
     "bin_participation_chart",
     "diverging_likert_chart",
     "legend_on_top",
@@ -306,6 +308,66 @@ def proportion_chart(
     ax.invert_yaxis()
     _percent_axis(ax)
     ax.set_xlabel(xlabel)
+    _style_axes(ax)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+
+def interview_chart(table: pd.DataFrame, title: str | None = None) -> Figure:
+    """Draw the interviewed key figures per function, coloured by organisation (Tabel 1).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The output of :func:`helpers.tables.interview_table`: columns
+        ``Organisatie``, ``Functie``, ``Aantal``; its "Totaal"/"TOTAAL" rows
+        are left out.
+    title : str, optional
+        Title above the chart.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One bar per function (the organisation where a row has no function),
+        with its count written beside it.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"Organisatie": ["Politiezone", "Politiezone", "TOTAAL"],
+    ...                   "Functie": ["Korpschef", "Totaal", ""],
+    ...                   "Aantal": [6, 6, 6]})
+    >>> len(interview_chart(t).axes[0].patches)
+    1
+    """
+    rows = table[
+        ~table["Functie"].astype(str).str.strip().isin(["Totaal", "TOTAAL"])
+        & ~table["Organisatie"].astype(str).str.strip().isin(["Totaal", "TOTAAL"])
+    ]
+    labels = [
+        str(f).strip() if str(f).strip() else str(o)
+        for o, f in zip(rows["Organisatie"], rows["Functie"], strict=True)
+    ]
+    organisations = list(dict.fromkeys(rows["Organisatie"]))
+    palette = (*REFERENCE_COLOURS, NEUTRAL_GREY)
+    colour_of = {o: palette[k % len(palette)] for k, o in enumerate(organisations)}
+    counts = rows["Aantal"].astype(float).to_numpy()
+    fig = _new_figure(len(rows), row_height=0.45)
+    ax = fig.add_subplot()
+    y = np.arange(len(rows))
+    bars = ax.barh(y, counts, height=0.65,
+                   color=[colour_of[o] for o in rows["Organisatie"]])
+    for bar, value in zip(bars, counts, strict=True):
+        ax.text(bar.get_width() + 0.3, bar.get_y() + bar.get_height() / 2,
+                format_number(value), va="center", fontsize=8)
+    ax.set_xlim(0, float(np.ceil((counts.max() + 3) / 5) * 5))
+    # Break long function names after their slashes, not inside words.
+    ax.set_yticks(y, [_wrap(label.replace("/", "/ ")) for label in labels])
+    ax.invert_yaxis()
+    ax.set_xlabel("Aantal geïnterviewde personen")
+    handles = [Patch(color=colour_of[o], label=str(o)) for o in organisations]
+    ax.legend(handles=handles, loc="lower right", frameon=False, fontsize=8)
     _style_axes(ax)
     if title:
         fig.suptitle(title)
