@@ -70,10 +70,13 @@ TARGET_TEST_SECONDS = 15 * 60
 
 SCALES = (1, 10, 100)
 QUICK_SCALES = (1, 10)
-#: The pipeline accepts respondent ids 0-9999 only (``resp_id`` is the
-#: municipality letter plus four digits; ``helpers.harmonise._ids`` and
-#: ``helpers.schema``), so a delivery can hold at most this many rows.
-ID_CAPACITY = 10_000
+#: The pipeline accepts respondent ids 0-999999999999999
+#: (``helpers.harmonise.MAX_SOURCE_ID``; ``resp_id`` is the municipality letter
+#: plus the id padded to at least four digits), so a delivery can hold at most
+#: this many rows. Until the limit was 0-9999, 100x did not fit and the largest
+#: scale that did was measured as a stand-in (``proxy_scale``); with this
+#: capacity no stand-in is needed.
+ID_CAPACITY = 10**15
 #: Repetitions (best of) of each pipeline and bare read/write measurement.
 PIPELINE_REPEATS = 3
 

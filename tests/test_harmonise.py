@@ -68,6 +68,28 @@ def test_resp_id_is_letter_plus_padded_source_id(a):
     assert all(re.fullmatch(r"[A-J]\d{4}", r) for r in b["resp_id"])
 
 
+def test_resp_id_pads_to_at_least_four_digits():
+    # ids above 9999 keep all their digits; shorter ones are padded to four
+    def edit(df):
+        df["resp_nr"] = [9999, 10000, 3, 4, 5, 123456]
+    result, _ = harmonise(delivery_a, frame_edit=edit)
+    assert result["resp_id"].tolist() == ["A9999", "A10000", "A0003", "A123456"]
+    assert all(re.fullmatch(r"[A-J]\d{4,}", r) for r in result["resp_id"])
+
+
+@pytest.mark.parametrize("value", [-1, 10**15])
+def test_id_outside_range_raises(value):
+    with pytest.raises(DeliveryError, match=rf"'resp_nr', value {value}: respondent id "
+                                            r"must lie in 0-999999999999999"):
+        harmonise(delivery_a, frame_edit=_set("resp_nr", 1, value))
+
+
+def test_large_duplicate_id_raises():
+    with pytest.raises(DeliveryError, match=r"'resp_nr', value 12345: duplicate respondent id"):
+        harmonise(delivery_a, frame_edit=lambda df: df.__setitem__(
+            "resp_nr", [1, 12345, 3, 4, 12345, 7]))
+
+
 def test_text_gender_is_recoded(a):
     assert a[0]["gender"].tolist() == [1, 2, 2, 1]
 
@@ -370,6 +392,26 @@ def test_written_file_and_log(deliveries, previous_output):
     log = pd.read_csv(deliveries.out / "merge_log.csv", keep_default_na=False)
     assert log["rows_written"].sum() == len(df)
     assert log["rows_read"].sum() == log["rows_written"].sum() + log["rows_excluded"].sum()
+
+
+def test_ids_above_9999_are_written(deliveries):
+    deliveries.frames["b"]["nr"] = [3, 7, 12000, 20]
+    deliveries.write()
+    merged, _ = build_processed(deliveries.raw, deliveries.mappings_dir, deliveries.out)
+    assert "B12000" in merged["resp_id"].tolist()
+    df, meta = load_survey(deliveries.out / "enquete.sav")
+    assert df["resp_id"].tolist() == merged["resp_id"].tolist()
+    assert meta.original_variable_types["resp_id"] == "A6"
+
+
+def test_schema_resp_id_has_at_least_four_digits(deliveries):
+    merged, log = merge_deliveries(deliveries.raw, deliveries.mappings_dir)
+    letter = merged.loc[0, "resp_id"][0]
+    merged.loc[0, "resp_id"] = f"{letter}12345"
+    validate_survey(merged)
+    merged.loc[0, "resp_id"] = f"{letter}123"
+    with pytest.raises(SurveySchemaError, match=r"'resp_id'.*str_matches"):
+        validate_survey(merged)
 
 
 def test_apply_labels(deliveries):

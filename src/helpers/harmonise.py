@@ -113,6 +113,13 @@ def _norm(value):
     that YAML keys ``1`` and ``"1"`` and SPSS values ``1.0`` and ``"1"`` all
     match). Missing values become ``None``.
     """
+    kind = type(value)
+    if kind is float:  # the common case first (exactly as below, only faster)
+        if value != value:  # NaN
+            return None
+        return int(value) if value.is_integer() else value
+    if kind is int:
+        return value
     if _is_missing(value):
         return None
     if isinstance(value, (bool, np.bool_)):
@@ -453,7 +460,7 @@ def load_mapping(path):
             f"as Windows-1252); save the mapping as UTF-8",
         ) from None
     try:
-        raw = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader
+        raw = _load_yaml(text)
     except _DuplicateKeyError as exc:
         raise MappingError(path.name, f"key listed twice (line {exc.line}); YAML would keep "
                            "only the last one", exc.key) from None
@@ -468,8 +475,8 @@ class _DuplicateKeyError(yaml.YAMLError):
         self.key, self.line = key, line
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses a key listed twice in one dictionary.
+class _UniqueKeys:
+    """Mixin for a safe YAML loader: refuse a key listed twice in one dictionary.
 
     PyYAML silently keeps the last of two equal keys, so a variable listed
     twice in a mapping would lose its first spec without notice.
@@ -489,11 +496,45 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+class _UniqueKeyLoader(_UniqueKeys, yaml.SafeLoader):
+    """The pure-Python safe loader, refusing duplicate keys."""
+
+
+#: The same with libyaml's parser (several times faster), where available.
+_FastUniqueKeyLoader = (type("_FastUniqueKeyLoader", (_UniqueKeys, yaml.CSafeLoader), {})
+                        if getattr(yaml, "__with_libyaml__", False) else None)
+
+
+#: Characters that send a mapping's text to PyYAML's own parser (see
+#: :func:`_load_yaml`).
+_YAML_SLOW_PATH = re.compile(r"[\t?]")
+
+
+def _load_yaml(text):
+    """Parse a mapping's text as :class:`_UniqueKeyLoader` does, but faster.
+
+    libyaml parses a well-formed mapping to the same data as PyYAML's own
+    parser. Text with a character where the two are known to differ (libyaml
+    accepts some tabs and some ``?`` in flow collections that PyYAML refuses;
+    characters PyYAML's reader refuses), and any text libyaml cannot parse,
+    go to the pure-Python loader, so that what is accepted, and every error
+    message, is exactly PyYAML's.
+    """
+    if (_FastUniqueKeyLoader is not None and not _YAML_SLOW_PATH.search(text)
+            and not yaml.reader.Reader.NON_PRINTABLE.search(text)):
+        try:
+            return yaml.load(text, Loader=_FastUniqueKeyLoader)  # noqa: S506 - a SafeLoader
+        except yaml.YAMLError:
+            pass  # parse again below for PyYAML's own error
+    return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader
+
+
 # --------------------------------------------------------------------------
 # harmonising one file
 # --------------------------------------------------------------------------
 
-def _source_column(df, src, file_name, role):
+def _source_column(df, src, file_name, role, extract=True):
+    """The column ``src`` of ``df`` (only checked to exist if not ``extract``)."""
     if src not in df.columns:
         hint = [c for c in df.columns if str(c).lower() == str(src).lower()]
         if hint:
@@ -504,7 +545,7 @@ def _source_column(df, src, file_name, role):
             extra = f" (did you mean {close[0]!r}?)" if close else ""
         raise DeliveryError(file_name, f"{role} variable named in the mapping is absent "
                             f"from the file{extra}", src)
-    return df[src]
+    return df[src] if extract else None
 
 
 def _norm_label(text):
@@ -578,15 +619,76 @@ def _file_value_labels(meta, src):
     return {_norm(code): label for code, label in labels.items()}
 
 
-def _check_missing_like_labels(col, meta, spec, var, kind, ids, file_name):
+class _Values:
+    """A source column seen through its distinct values.
+
+    Every distinct value is normalised (:func:`_norm`) once instead of once per
+    row, and checks and translations are made per distinct value and then
+    spread over the rows with ``codes``. Distinct values are in order of first
+    appearance, so "the first distinct value that fails" is the value of the
+    first row that fails. Missing values (NaN, None, NaT) share one extra slot
+    at the end (value ``None``).
+
+    Parameters
+    ----------
+    col : pandas.Series
+        A source column.
+    """
+
+    def __init__(self, col):
+        self.col = col
+        if isinstance(col.dtype, np.dtype) and col.dtype.kind == "f":
+            # Numbers, as pyreadstat returns every numeric variable: their
+            # _norm is int when integral, else the float itself.
+            codes, uniques = pd.factorize(col.to_numpy(), use_na_sentinel=True)
+            values = uniques.tolist()
+            norms = [int(v) if v.is_integer() else v for v in values]
+        else:
+            codes, uniques = pd.factorize(col, use_na_sentinel=True)
+            values = list(uniques)
+            norms = [_norm(v) for v in values]
+        n = len(values)
+        #: Position of each row's distinct value in :attr:`values`.
+        self.codes = np.where(codes < 0, n, codes).astype(np.intp, copy=False)
+        #: Distinct values, then ``None`` for the missing values.
+        self.values = values + [None]
+        #: :func:`_norm` of each distinct value.
+        self.norms = norms + [None]
+
+    def spread(self, per_value, dtype=None):
+        """Per-row array from one entry per distinct value (:attr:`values`)."""
+        return np.asarray(per_value, dtype=dtype)[self.codes]
+
+    def rows(self, predicate):
+        """Boolean row mask: ``predicate(norm)`` of each row's distinct value."""
+        return self.spread([bool(predicate(n)) for n in self.norms], dtype=bool)
+
+    def rows_equal(self, norm):
+        """Rows whose normalised value equals ``norm`` (as ``_norm(v) == norm``)."""
+        return self.rows(lambda n: n == norm)
+
+    def value_at(self, position):
+        """The row's value as iterating the column gives it (a Python scalar)."""
+        return self.col.iloc[position:position + 1].tolist()[0]
+
+
+def _first(mask):
+    """Position of the first True of a boolean array."""
+    return int(np.argmax(mask))
+
+
+def _check_missing_like_labels(col, meta, spec, var, kind, ids, file_name, values=None,
+                               labels=None):
     """A value the file labels "weet niet", "geen antwoord", ... must be missing.
 
     Catches a missing-value code that the file does not declare user-missing
     (or whose declaration got lost) and that the mapping would otherwise take
     as a real answer: an identity-coded item, a ``recode`` key, or a number
-    (an age of 99 meaning "no answer").
+    (an age of 99 meaning "no answer"). ``labels``: the file's value labels of
+    the variable (:func:`_file_value_labels`), if already at hand.
     """
-    labels = _file_value_labels(meta, spec["source"])
+    if labels is None:
+        labels = _file_value_labels(meta, spec["source"])
     if not labels:
         return
     missing = spec.get("missing", {})
@@ -601,9 +703,11 @@ def _check_missing_like_labels(col, meta, spec, var, kind, ids, file_name):
             used_as_answer = True
         if not used_as_answer:
             continue  # an unmapped value is refused anyway where it occurs
-        hits = np.array([_norm(v) == code for v in col])
+        if values is None:
+            values = _Values(col)
+        hits = values.rows_equal(code)
         if hits.any():
-            first = ids.loc[hits].iloc[0]
+            first = ids.iloc[_first(hits)]
             how = (f"recodes it to {recode[code]}" if recode is not None and code in recode
                    else "takes it as a real answer")
             raise DeliveryError(
@@ -615,27 +719,60 @@ def _check_missing_like_labels(col, meta, spec, var, kind, ids, file_name):
             )
 
 
+#: Largest respondent id: SPSS stores numbers as doubles, which hold every
+#: whole number of up to 15 digits exactly.
+MAX_SOURCE_ID = 10**15 - 1
+
+
+def _id_ok(norm):
+    return (norm is not None and isinstance(norm, int) and not isinstance(norm, bool)
+            and 0 <= norm <= MAX_SOURCE_ID)
+
+
+def _check_id(value, row, src, file_name):
+    """Raise the error for one respondent id (``row`` counts from 1)."""
+    norm = _norm(value)
+    if norm is None:
+        raise DeliveryError(file_name, f"respondent id is empty in row {row} of the file "
+                            "(every respondent needs a unique whole-number id)", src)
+    if not isinstance(norm, int) or isinstance(norm, bool):
+        raise DeliveryError(file_name, "respondent id must be an integer", src, _show(value))
+    if not 0 <= norm <= MAX_SOURCE_ID:
+        raise DeliveryError(file_name, f"respondent id must lie in 0-{MAX_SOURCE_ID} "
+                            "(a whole number of at most 15 digits)", src, norm)
+
+
 def _ids(df, mapping, file_name):
     src = mapping["id"]
     col = _source_column(df, src, file_name, "id")
-    ids = []
-    for row, value in enumerate(col, start=1):
-        norm = _norm(value)
-        if norm is None:
-            raise DeliveryError(file_name, f"respondent id is empty in row {row} of the file "
-                                "(every respondent needs a unique whole-number id)", src)
-        if not isinstance(norm, int) or isinstance(norm, bool):
-            raise DeliveryError(file_name, "respondent id must be an integer", src, _show(value))
-        if not 0 <= norm <= 9999:
-            raise DeliveryError(file_name, "respondent id must lie in 0-9999 "
-                                "(resp_id pads it to 4 digits)", src, norm)
-        ids.append(norm)
-    seen = set()
-    for value in ids:
-        if value in seen:
-            raise DeliveryError(file_name, "duplicate respondent id", src, value)
-        seen.add(value)
-    return pd.Series(ids, index=df.index, dtype="int64")
+    if pd.api.types.is_float_dtype(col.dtype) or pd.api.types.is_integer_dtype(col.dtype):
+        # Numbers (how pyreadstat returns every numeric SPSS variable): checked
+        # as a whole, since ids are (nearly) all distinct.
+        numbers = col.to_numpy(dtype="float64", na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            bad = ~((numbers == np.floor(numbers)) & (numbers >= 0) & (numbers <= MAX_SOURCE_ID))
+        ids = np.where(bad, 0, numbers).astype("int64")
+    else:
+        values = _Values(col)
+        ok = [_id_ok(n) for n in values.norms]
+        bad = ~values.spread(ok, dtype=bool)
+        ids = values.spread([n if good else 0 for n, good in zip(values.norms, ok)],
+                            dtype="int64")
+    if bad.any():
+        row = _first(bad)
+        _check_id(col.iloc[row:row + 1].tolist()[0], row + 1, src, file_name)
+        raise AssertionError("unreachable: the id check must fail")  # pragma: no cover
+    ids = pd.Series(ids, index=df.index, dtype="int64")
+    duplicated = ids.duplicated()
+    if duplicated.any():
+        raise DeliveryError(file_name, "duplicate respondent id", src,
+                            int(ids.iloc[_first(duplicated.to_numpy())]))
+    return ids
+
+
+def _resp_ids(letter, ids):
+    """``resp_id`` per row: the letter plus the id zero-padded to at least 4 digits."""
+    return [f"{letter}{i:04d}" for i in ids.tolist()]
 
 
 def _check_declared_missing(df, meta, spec, file_name):
@@ -644,6 +781,7 @@ def _check_declared_missing(df, meta, spec, file_name):
     ranges = (getattr(meta, "missing_ranges", None) or {}).get(src, [])
     declared = set(spec.get("missing", {}))
     recode = spec.get("recode") or {}
+    values = None
     for rng in ranges:
         lo, hi = _norm(rng.get("lo")), _norm(rng.get("hi"))
         if lo == hi:
@@ -659,8 +797,11 @@ def _check_declared_missing(df, meta, spec, file_name):
                     "mapping's 'missing'", src, lo,
                 )
             continue
-        for value in df[src]:
-            norm = _norm(value)
+        if values is None:
+            values = _Values(df[src])
+        # Distinct values in order of first appearance: the first that fails
+        # is the value of the first row that fails.
+        for norm in values.norms:
             if isinstance(norm, (int, float)) and lo <= norm <= hi and norm not in declared:
                 raise DeliveryError(
                     file_name, f"value in the file's user-missing range {lo}-{hi} is not "
@@ -668,16 +809,16 @@ def _check_declared_missing(df, meta, spec, file_name):
                 )
 
 
-def _harmonise_categorical(col, var, spec, ids, file_name, file_labels=None):
+def _harmonise_categorical(col, var, spec, ids, file_name, file_labels=None, values=None):
     file_labels = file_labels or {}
     recode = spec.get("recode")
     missing = spec.get("missing", {})
     valid = _categorical_codes(var)
     src = spec["source"]
+    values = values if values is not None else _Values(col)
     lookup = {}
-    for value in pd.unique(col):
-        norm = _norm(value)
-        if norm is None:
+    for value, norm in zip(values.values[:-1], values.norms[:-1]):
+        if norm is None or norm in lookup:
             continue
         if recode is not None and norm in recode:
             lookup[norm] = recode[norm]
@@ -686,8 +827,8 @@ def _harmonise_categorical(col, var, spec, ids, file_name, file_labels=None):
         elif recode is None and isinstance(norm, int) and norm in valid:
             lookup[norm] = norm
         else:
-            hits = np.array([_norm(v) == norm for v in col])
-            first = ids.loc[hits].iloc[0]
+            hits = values.rows_equal(norm)
+            first = ids.iloc[_first(hits)]
             allowed = "a recode key" if recode is not None else \
                 f"a codebook code {sorted(valid)}"
             file_label = file_labels.get(norm)
@@ -702,87 +843,119 @@ def _harmonise_categorical(col, var, spec, ids, file_name, file_labels=None):
         # not occur in a question without routing.
         for norm, code in lookup.items():
             if code == codebook.NOT_APPLICABLE:
-                first = ids.loc[np.array([_norm(v) == norm for v in col])].iloc[0]
+                first = ids.iloc[_first(values.rows_equal(norm))]
                 raise DeliveryError(
                     file_name, f"'not applicable' code in a question without routing "
                     f"(harmonised variable {var!r}, first at source id {first})", src, norm,
                 )
-    out = [lookup[n] if (n := _norm(v)) is not None else codebook.NO_ANSWER for v in col]
-    return pd.Series(out, index=col.index, dtype="int64")
+    out = [lookup[n] if n is not None else codebook.NO_ANSWER for n in values.norms]
+    return values.spread(out, dtype="int64")
 
 
-def _harmonise_numeric(col, var, spec, ids, file_name):
+def _numeric_value(value, rid, var, src, missing, file_name):
+    """One numeric source value as float (NaN when missing), or a DeliveryError."""
+    norm = _norm(value)
+    if norm is None or norm in missing:
+        return np.nan
+    if isinstance(norm, str):
+        try:
+            norm = float(norm.replace(",", "."))
+        except ValueError:
+            raise DeliveryError(
+                file_name, f"{var} must be numeric (source id {rid})", src, _show(value)
+            ) from None
+    if not float(norm).is_integer():
+        raise DeliveryError(
+            file_name, f"{var} must be a whole number (source id {rid})", src, _show(value)
+        )
+    return float(norm)
+
+
+def _per_value(values, convert, ids):
+    """Apply ``convert(value, rid)`` per distinct value; raise for the first bad row.
+
+    ``convert`` raises :class:`DeliveryError` for a value it refuses; that
+    error is raised again for the first row holding such a value, with that
+    row's own value and source id, exactly as a row-by-row loop would.
+    """
+    out, bad = [], []
+    for value in values.values:
+        try:
+            out.append(convert(value, None))
+            bad.append(False)
+        except DeliveryError:
+            out.append(None)
+            bad.append(True)
+    if any(bad):
+        row = _first(values.spread(bad, dtype=bool))
+        convert(values.value_at(row), ids.iloc[row])
+        raise AssertionError("unreachable: the conversion must fail")  # pragma: no cover
+    return out
+
+
+def _harmonise_numeric(col, var, spec, ids, file_name, values=None):
     missing = spec.get("missing", {})
     src = spec["source"]
-    out = []
-    for value, rid in zip(col, ids):
-        norm = _norm(value)
-        if norm is None or norm in missing:
-            out.append(np.nan)
-            continue
-        if isinstance(norm, str):
-            try:
-                norm = float(norm.replace(",", "."))
-            except ValueError:
-                raise DeliveryError(
-                    file_name, f"{var} must be numeric (source id {rid})", src, _show(value)
-                ) from None
-        if not float(norm).is_integer():
+    values = values if values is not None else _Values(col)
+    out = _per_value(
+        values, lambda value, rid: _numeric_value(value, rid, var, src, missing, file_name),
+        ids)
+    return values.spread(out, dtype="float64")
+
+
+def _date_value(value, rid, var, src, missing, fmt, file_name):
+    """One date source value as Timestamp (NaT when missing), or a DeliveryError."""
+    if _is_missing(value) or _norm(value) in missing:
+        return pd.NaT
+    if isinstance(value, (dt.date, np.datetime64)):  # SPSS date (pyreadstat)
+        return pd.Timestamp(value).normalize()  # SPSS DATETIME: keep the day
+    if isinstance(value, str):
+        if fmt is None:
             raise DeliveryError(
-                file_name, f"{var} must be a whole number (source id {rid})", src, _show(value)
+                file_name, f"{var} is text but the mapping gives no 'format' "
+                f"(source id {rid})", src, value,
             )
-        out.append(float(norm))
-    return pd.Series(out, index=col.index, dtype="float64")
+        try:
+            return pd.Timestamp(dt.datetime.strptime(value.strip(), fmt))
+        except ValueError:
+            raise DeliveryError(
+                file_name, f"{var} does not match format {fmt!r} (source id {rid})",
+                src, value,
+            ) from None
+    raise DeliveryError(
+        file_name, f"{var} is neither an SPSS date nor text with a 'format' "
+        f"(source id {rid})", src, _show(value),
+    )
 
 
-def _harmonise_date(col, var, spec, ids, file_name):
+def _harmonise_date(col, var, spec, ids, file_name, values=None):
     missing = spec.get("missing", {})
     fmt = spec.get("format")
     src = spec["source"]
-    out = []
-    for value, rid in zip(col, ids):
-        if _is_missing(value) or _norm(value) in missing:
-            out.append(pd.NaT)
-        elif isinstance(value, (dt.date, np.datetime64)):  # SPSS date (pyreadstat)
-            out.append(pd.Timestamp(value).normalize())  # SPSS DATETIME: keep the day
-        elif isinstance(value, str):
-            if fmt is None:
-                raise DeliveryError(
-                    file_name, f"{var} is text but the mapping gives no 'format' "
-                    f"(source id {rid})", src, value,
-                )
-            try:
-                out.append(pd.Timestamp(dt.datetime.strptime(value.strip(), fmt)))
-            except ValueError:
-                raise DeliveryError(
-                    file_name, f"{var} does not match format {fmt!r} (source id {rid})",
-                    src, value,
-                ) from None
-        else:
-            raise DeliveryError(
-                file_name, f"{var} is neither an SPSS date nor text with a 'format' "
-                f"(source id {rid})", src, _show(value),
-            )
-    return pd.Series(pd.to_datetime(out), index=col.index).astype("datetime64[s]")
+    values = values if values is not None else _Values(col)
+    out = _per_value(
+        values, lambda value, rid: _date_value(value, rid, var, src, missing, fmt, file_name),
+        ids)
+    days = np.asarray(pd.to_datetime(out).astype("datetime64[s]"))
+    return days[values.codes]
 
 
 def _recruitment(df, spec, ids, file_name):
     if "value" in spec:
-        return pd.Series(spec["value"], index=df.index, dtype="int64")
+        return np.full(len(df), spec["value"], dtype="int64")
     src = spec["source"]
     col = _source_column(df, src, file_name, "recruitment")
     valid = _categorical_codes("recruitment")
-    out = []
-    for value, rid in zip(col, ids):
-        norm = _norm(value)
-        code = spec["recode"].get(norm) if spec["recode"] is not None else norm
-        if code not in valid:
-            raise DeliveryError(
-                file_name, f"recruitment value not in the mapping's recode "
-                f"(source id {rid})", src, _show(value),
-            )
-        out.append(code)
-    return pd.Series(out, index=df.index, dtype="int64")
+    values = _Values(col)
+    out = [spec["recode"].get(n) if spec["recode"] is not None else n for n in values.norms]
+    bad = values.spread([code not in valid for code in out], dtype=bool)
+    if bad.any():
+        row = _first(bad)
+        raise DeliveryError(
+            file_name, f"recruitment value not in the mapping's recode "
+            f"(source id {ids.iloc[row]})", src, _show(values.value_at(row)),
+        )
+    return values.spread([c if c in valid else 0 for c in out], dtype="int64")
 
 
 def _describe(alternatives):
@@ -792,35 +965,39 @@ def _describe(alternatives):
 
 
 def _apply_routing(result, specs, source_values, ids, file_name):
-    """Set 96 where a filter question does not apply; reject answers there."""
+    """Set 96 where a filter question does not apply; reject answers there.
+
+    ``result`` maps each harmonised variable to its array of codes (rows in
+    the order of ``ids`` and of the ``source_values`` columns).
+    """
     answer_codes = lambda var: _categorical_codes(var) | {codebook.DONT_KNOW}  # noqa: E731
     for var, alternatives in codebook.FILTERS.items():
         if var not in specs:
             continue  # not asked at all: stays 97
-        applies = pd.Series(False, index=result.index)
-        for condition in alternatives:
-            holds = pd.Series(True, index=result.index)
-            for cond_var, codes in condition.items():
-                holds &= result[cond_var].isin(codes)
-            applies |= holds
         values = result[var]
+        applies = np.zeros(len(values), dtype=bool)
+        for condition in alternatives:
+            holds = np.ones(len(values), dtype=bool)
+            for cond_var, codes in condition.items():
+                holds &= np.isin(result[cond_var], list(codes))
+            applies |= holds
         src = specs[var]["source"]
-        wrong = ~applies & values.isin(answer_codes(var))
+        wrong = ~applies & np.isin(values, sorted(answer_codes(var)))
         if wrong.any():
-            i = wrong.idxmax()
+            i = _first(wrong)
             raise DeliveryError(
                 file_name, f"answer given where the question does not apply "
-                f"(asked only if {_describe(alternatives)}; source id {ids[i]})", src,
-                _show(source_values[var][i]),
+                f"(asked only if {_describe(alternatives)}; source id {ids.iloc[i]})", src,
+                _show(source_values[var].iloc[i]),
             )
         na_given = applies & (values == codebook.NOT_APPLICABLE)
         if na_given.any():
-            i = na_given.idxmax()
+            i = _first(na_given)
             raise DeliveryError(
                 file_name, f"coded 'not applicable' although the routing asks the "
-                f"question (source id {ids[i]})", src, _show(source_values[var][i]),
+                f"question (source id {ids.iloc[i]})", src, _show(source_values[var].iloc[i]),
             )
-        result.loc[~applies, var] = codebook.NOT_APPLICABLE
+        result[var] = np.where(applies, values, codebook.NOT_APPLICABLE).astype("int64")
 
 
 def harmonise_file(df, meta, mapping, file_name):
@@ -877,10 +1054,10 @@ def harmonise_file(df, meta, mapping, file_name):
     #    the mapping gives but the file lacks come first: a typo in the
     #    mapping then shows as itself, not as the real variable being unknown.
     for var, spec in specs.items():
-        _source_column(df, spec["source"], file_name, f"source of {var!r}")
-    _source_column(df, mapping["id"], file_name, "id")
+        _source_column(df, spec["source"], file_name, f"source of {var!r}", extract=False)
+    _source_column(df, mapping["id"], file_name, "id", extract=False)
     for src in mapping["drop"]:
-        _source_column(df, src, file_name, "dropped")
+        _source_column(df, src, file_name, "dropped", extract=False)
     known = {mapping["id"], *mapping["drop"], *(r["source"] for r in mapping["exclude"])}
     known |= {spec["source"] for spec in specs.values()}
     if "source" in mapping["recruitment"]:
@@ -899,50 +1076,52 @@ def harmonise_file(df, meta, mapping, file_name):
     # 2. Row exclusions from the mapping (before value checks: test entries
     #    need not hold valid answers). The first matching rule wins.
     excluded = {}
-    keep = pd.Series(True, index=df.index)
+    keep = np.ones(len(df), dtype=bool)
     for rule in mapping["exclude"]:
         col = _source_column(df, rule["source"], file_name, "exclusion")
-        hit = keep & col.map(_norm).eq(rule["equals"]).astype(bool)
+        hit = keep & _Values(col).rows_equal(rule["equals"])
         if hit.any():
             excluded[rule["reason"]] = excluded.get(rule["reason"], 0) + int(hit.sum())
             keep &= ~hit
     rows = df.loc[keep]
     rows_ids = ids[keep]
 
-    # 3. Values.
-    result = pd.DataFrame(index=rows.index)
+    # 3. Values: one array per variable (the frame is built once, at the end).
+    result = {}
     source_values = {}
     for var, var_book in book_vars.items():
         kind = var_book["kind"]
         if var == "resp_id":
             letter = municipality_letter(mapping["municipality"])
-            result[var] = pd.Series([f"{letter}{i:04d}" for i in rows_ids],
-                                    index=rows.index, dtype="str")
+            result[var] = _resp_ids(letter, rows_ids)  # a list of str
         elif var == "municipality":
-            result[var] = pd.Series(mapping["municipality"], index=rows.index, dtype="int64")
+            result[var] = np.full(len(rows), mapping["municipality"], dtype="int64")
         elif var == "recruitment":
             result[var] = _recruitment(rows, mapping["recruitment"], rows_ids, file_name)
         elif var in mapping["not_asked"]:
             if kind == "categorical":
-                result[var] = pd.Series(codebook.NOT_ASKED, index=rows.index, dtype="int64")
+                result[var] = np.full(len(rows), codebook.NOT_ASKED, dtype="int64")
             elif kind == "date":
-                result[var] = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[s]")
+                result[var] = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[s]")
             else:
-                result[var] = pd.Series(np.nan, index=rows.index, dtype="float64")
+                result[var] = np.full(len(rows), np.nan, dtype="float64")
         else:
             spec = specs[var]
             col = rows[spec["source"]]
             source_values[var] = col
+            values = _Values(col)
+            labels = _file_value_labels(meta, spec["source"])
             _check_declared_missing(df, meta, spec, file_name)
             _check_variable_label(meta, spec, var, file_name)
-            _check_missing_like_labels(col, meta, spec, var, kind, rows_ids, file_name)
+            _check_missing_like_labels(col, meta, spec, var, kind, rows_ids, file_name, values,
+                                       labels)
             if kind == "categorical":
                 result[var] = _harmonise_categorical(
-                    col, var, spec, rows_ids, file_name, _file_value_labels(meta, spec["source"]))
+                    col, var, spec, rows_ids, file_name, labels, values)
             elif kind == "numeric":
-                result[var] = _harmonise_numeric(col, var, spec, rows_ids, file_name)
+                result[var] = _harmonise_numeric(col, var, spec, rows_ids, file_name, values)
             elif kind == "date":
-                result[var] = _harmonise_date(col, var, spec, rows_ids, file_name)
+                result[var] = _harmonise_date(col, var, spec, rows_ids, file_name, values)
             else:  # pragma: no cover - codebook kinds are fixed
                 raise ValueError(f"unknown kind {kind!r} of {var!r} in the codebook")
 
@@ -950,19 +1129,23 @@ def harmonise_file(df, meta, mapping, file_name):
     _apply_routing(result, specs, source_values, rows_ids, file_name)
 
     # 5. Rows without any substantive answer.
-    empty = _all_missing(result)
+    empty = _all_missing(result, len(rows))
     if empty.any():
         excluded[REASON_ALL_MISSING] = excluded.get(REASON_ALL_MISSING, 0) + int(empty.sum())
-        result = result.loc[~empty]
+    left = ~empty
 
-    if len(result) == 0:
+    if not left.any():
         reasons = "; ".join(f"{r} ({n})" for r, n in excluded.items())
         raise DeliveryError(
             file_name, f"no respondent is left after the exclusions ({reasons}): the file "
             f"would silently drop out of the merged survey",
         )
 
-    result = result.reset_index(drop=True)
+    result = pd.DataFrame({
+        var: (pd.Series([r for r, keep_row in zip(column, left) if keep_row], dtype="str")
+              if var == "resp_id" else column[left])
+        for var, column in result.items()
+    })
     log = {
         "file": file_name,
         "municipality": mapping["municipality"],
@@ -985,14 +1168,18 @@ def substantive_variables():
     return [v for v in codebook.variable_names() if v not in ADMINISTRATIVE]
 
 
-def _all_missing(result):
+def _all_missing(result, n):
+    """Rows (of ``n``) whose substantive answers are all missing codes or missing.
+
+    ``result`` maps each harmonised variable to its array of values.
+    """
     book_vars = codebook.load_codebook()["variables"]
-    empty = pd.Series(True, index=result.index)
+    empty = np.ones(n, dtype=bool)
     for var in substantive_variables():
         if book_vars[var]["kind"] == "categorical":
             empty &= result[var] >= codebook.MISSING_LOW
         else:
-            empty &= result[var].isna()
+            empty &= pd.isna(result[var])
     return empty
 
 

@@ -152,9 +152,14 @@ def build_processed(raw_dir=config.RAW_DIR, mappings_dir=config.MAPPINGS_DIR,
         if decisions:
             table = pd.DataFrame(decisions, columns=DECISION_COLUMNS)
             write_text_atomic(table.to_csv(index=False, lineterminator="\n"), dec_tmp)
-        # Read the new file back before it replaces the old one.
-        check, _ = read_sav(sav_tmp)
-        if len(check) != len(merged) or list(check.columns) != list(merged.columns):
+        # Read the new file back before it replaces the old one: its variables
+        # (metadata), and every row, parsed through one variable (materialising
+        # all variables would cost as much as the whole build's reading).
+        _, written = read_sav(sav_tmp, metadataonly=True)
+        columns = list(written.column_names)
+        rows = (len(read_sav(sav_tmp, usecols=columns[:1])[0])
+                if columns == list(merged.columns) else None)
+        if rows != len(merged) or columns != list(merged.columns):
             raise RuntimeError(f"{sav_tmp.name}: written file does not read back as written")
         os.replace(sav_tmp, out_dir / "enquete.sav")
         os.replace(log_tmp, out_dir / "merge_log.csv")

@@ -28,7 +28,7 @@ _DATE_OFFSET = 92
 _TIME_OFFSET = _DATE_OFFSET + 9
 
 
-def read_sav(path, user_missing=True):
+def read_sav(path, user_missing=True, usecols=None, metadataonly=False):
     """Read an SPSS file as codes plus metadata.
 
     Parameters
@@ -38,6 +38,11 @@ def read_sav(path, user_missing=True):
     user_missing : bool, default True
         Keep user-missing codes as values (declared in
         ``meta.missing_ranges``) instead of turning them into NaN.
+    usecols : list of str, optional
+        Only these variables (every row is still read); ``meta`` then
+        describes only these.
+    metadataonly : bool, default False
+        Read the metadata only (``df`` is empty).
 
     Returns
     -------
@@ -58,7 +63,8 @@ def read_sav(path, user_missing=True):
         raise DeliveryError(path.name, "file is empty")
     try:
         return pyreadstat.read_sav(
-            str(path), user_missing=user_missing, apply_value_formats=False
+            str(path), user_missing=user_missing, apply_value_formats=False,
+            usecols=usecols, metadataonly=metadataonly,
         )
     except Exception as exc:  # pyreadstat raises several private types
         raise DeliveryError(

@@ -3,8 +3,8 @@
 The schema is built from ``codebook.yaml``, so a new variable or value label
 needs no change here:
 
-* ``resp_id``: text, unique, a municipality letter plus four digits, the letter
-  matching ``municipality``;
+* ``resp_id``: text, unique, a municipality letter plus at least four digits
+  (the source id zero-padded to four), the letter matching ``municipality``;
 * categorical variables: whole numbers within the value labels plus the
   missing codes 96-99 (``municipality`` 1-10 and ``recruitment`` without
   missing codes: the pipeline always knows them);
@@ -17,6 +17,8 @@ offending values, their ``resp_id`` and the raw file they came from.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 import pandas as pd
 import pandera.pandas as pa
@@ -83,7 +85,9 @@ def _routing_check(var, alternatives):
 
 
 def _letter_check(df):
-    letters = df["municipality"].map(lambda c: chr(ord("A") + int(c) - 1))
+    # One chr() per distinct municipality code, not per row.
+    codes = df["municipality"]
+    letters = codes.map({c: chr(ord("A") + int(c) - 1) for c in pd.unique(codes)})
     return df["resp_id"].str[0] == letters
 
 
@@ -99,7 +103,7 @@ def survey_schema():
         kind = spec["kind"]
         if kind == "id":
             columns[name] = pa.Column(
-                str, checks=pa.Check.str_matches(r"^[A-J]\d{4}$"), unique=True
+                str, checks=pa.Check.str_matches(r"^[A-J]\d{4,}$"), unique=True
             )
         elif kind == "categorical":
             columns[name] = pa.Column("int64", checks=pa.Check.isin(allowed_codes(name)),
@@ -121,6 +125,12 @@ def survey_schema():
                        error="resp_id letter must match municipality")]
     checks += [_routing_check(v, alt) for v, alt in codebook.FILTERS.items()]
     return pa.DataFrameSchema(columns, checks=checks, strict=True, ordered=True, coerce=False)
+
+
+@lru_cache(maxsize=1)
+def _schema():
+    """:func:`survey_schema`, built once (the codebook it reads is cached too)."""
+    return survey_schema()
 
 
 def _origin(df, index, source_files):
@@ -197,7 +207,7 @@ def validate_survey(df, source_files=None, source_variables=None):
         their raw file.
     """
     try:
-        return survey_schema().validate(df, lazy=True)
+        return _schema().validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         lines, files = [], set()
