@@ -493,3 +493,12 @@ def test_published_vs_recomputed_rejects_unknown_or_duplicated_keys():
     duplicated = pd.DataFrame([("T", "a", "", "N", 10)] * 2, columns=[*KEYS, "value"])
     with pytest.raises(ValueError, match="duplicated"):
         published_vs_recomputed(figures, duplicated)
+
+
+def test_synthetic_deviations_do_not_excuse_the_real_data(monkeypatch):
+    from helpers import config
+    from helpers.tables import load_deviations
+
+    assert len(load_deviations()) >= 1  # the synthetic calibration records one
+    monkeypatch.setattr(config, "USES_SYNTHETIC_DATA", False)
+    assert load_deviations().empty

@@ -18,6 +18,9 @@ PROJECT_ROOT = Path(
 DATA_DIR = PROJECT_ROOT / "data"
 #: Raw SPSS deliveries, one file per municipality (read-only).
 RAW_DIR = Path(os.environ.get("VEILIGHEID_RAW_DIR", DATA_DIR / "raw"))
+#: True when the pipeline reads the synthetic deliveries shipped with the
+#: project; False when VEILIGHEID_RAW_DIR points at the real files.
+USES_SYNTHETIC_DATA = RAW_DIR.resolve() == (DATA_DIR / "raw").resolve()
 #: Declarative harmonisation mappings, one YAML file per source file.
 MAPPINGS_DIR = Path(os.environ.get("VEILIGHEID_MAPPINGS_DIR", DATA_DIR / "mappings"))
 #: Written only by code (``make data``).

@@ -927,10 +927,14 @@ def load_deviations(path=None, missing_ok=True):
     Parameters
     ----------
     path : str or pathlib.Path, optional
-        Defaults to ``config.DEVIATIONS_FILE``.
+        Defaults to ``config.DEVIATIONS_FILE`` when the project runs on its
+        synthetic data. On the real files (``config.USES_SYNTHETIC_DATA`` is
+        False) the default is "no recorded deviations": the records explain
+        the synthetic calibration and must not excuse a difference in the
+        real data.
     missing_ok : bool, default True
-        A missing file means "no recorded deviations" (e.g. with the real
-        data) and gives an empty frame.
+        A missing file means "no recorded deviations" and gives an empty
+        frame.
 
     Returns
     -------
@@ -938,8 +942,12 @@ def load_deviations(path=None, missing_ok=True):
         Columns ``table``, ``variable``, ``row``, ``column``, ``published``,
         ``reproduced`` and ``reason``.
     """
-    path = config.DEVIATIONS_FILE if path is None else path
     columns = [*FIGURE_KEYS, "published", "reproduced", "reason"]
+    if path is None and not config.USES_SYNTHETIC_DATA:
+        return pd.DataFrame({c: pd.Series([], dtype=str) for c in columns}).astype(
+            {"published": np.int64, "reproduced": np.int64}
+        )
+    path = config.DEVIATIONS_FILE if path is None else path
     try:
         deviations = pd.read_csv(
             path, dtype={k: str for k in [*FIGURE_KEYS, "reason"]}, keep_default_na=False
