@@ -309,6 +309,34 @@ def renumber_tables(app: Sphinx, env: Any) -> list[str]:
     return []
 
 
+def _renumber_inside_sphinx_numbering() -> None:
+    """Apply :func:`renumber_tables` as part of Sphinx's own figure numbering.
+
+    Sphinx's TocTreeCollector numbers figures and tables continuously and
+    asks to rewrite every page whose numbers differ from the previous build.
+    Renumbering afterwards (in a later ``env-get-updated`` handler) made it
+    compare its continuous numbers with last build's renumbered ones, so every
+    page with a table was rewritten even when nothing had changed. Wrapping
+    its ``assign_figure_numbers`` lets the comparison see the final numbers.
+    """
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+
+    if getattr(TocTreeCollector.assign_figure_numbers, "_vives_wrapped", False):
+        return
+    original = TocTreeCollector.assign_figure_numbers
+
+    def assign_figure_numbers(self: Any, env: Any) -> list[str]:
+        old = env.toc_fignumbers
+        original(self, env)
+        if not env.config.numfig:
+            return []
+        renumber_tables(None, env)
+        return [doc for doc, numbers in env.toc_fignumbers.items() if numbers != old.get(doc)]
+
+    assign_figure_numbers._vives_wrapped = True  # type: ignore[attr-defined]
+    TocTreeCollector.assign_figure_numbers = assign_figure_numbers
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the node, the transform and the renumbering."""
     handlers = {
@@ -319,7 +347,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_transform(NumberRenderedTables)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
-    # After Sphinx's own figure numbering (TocTreeCollector, priority 500).
-    app.connect("env-get-updated", renumber_tables, priority=900)
+    _renumber_inside_sphinx_numbering()
     app.connect("build-finished", write_csv_exports)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
