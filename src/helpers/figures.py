@@ -54,14 +54,14 @@ def _wrap(label: object, width: int = LABEL_WIDTH) -> str:
 
 
 
-def _label_bars(ax, bars, values):
-    """Write each bar's percentage just right of its end (NaN bars stay bare)."""
+def _label_bars(ax, bars, values, fmt=format_percent, offset=0.8):
+    """Write each bar's value just right of its end (NaN bars stay bare)."""
     for bar, value in zip(bars, values, strict=True):
         if not np.isnan(value):
             ax.text(
-                bar.get_width() + 0.8,
+                bar.get_width() + offset,
                 bar.get_y() + bar.get_height() / 2,
-                format_percent(value),
+                fmt(value),
                 va="center",
                 fontsize=8,
             )
@@ -358,9 +358,7 @@ def interview_chart(table: pd.DataFrame, title: str | None = None) -> Figure:
     y = np.arange(len(rows))
     bars = ax.barh(y, counts, height=0.65,
                    color=[colour_of[o] for o in rows["Organisatie"]])
-    for bar, value in zip(bars, counts, strict=True):
-        ax.text(bar.get_width() + 0.3, bar.get_y() + bar.get_height() / 2,
-                format_number(value), va="center", fontsize=8)
+    _label_bars(ax, bars, counts, fmt=format_number, offset=0.3)
     ax.set_xlim(0, float(np.ceil((counts.max() + 3) / 5) * 5))
     # Break long function names after their slashes, not inside words.
     ax.set_yticks(y, [_wrap(label.replace("/", "/ ")) for label in labels])
