@@ -393,18 +393,14 @@ def odds_ratio_chart(coefficients, xlabel="Odds ratio (95%-interval, logaritmisc
     """
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-    from helpers.figures import REFERENCE_COLOURS, _new_figure, _style_axes, _wrap
+    from helpers.figures import _interval_dots, _new_figure, _style_axes, _wrap
     from helpers.render import format_number
 
     table = coefficients.reset_index(drop=True)
     fig = _new_figure(len(table), row_height=0.6)
     ax = fig.add_subplot()
     y = np.arange(len(table))
-    orr = table["OR"].to_numpy(dtype=float)
-    err = np.vstack([orr - table["OR ondergrens"].to_numpy(dtype=float),
-                     table["OR bovengrens"].to_numpy(dtype=float) - orr])
-    ax.errorbar(orr, y, xerr=err, fmt="o", color=REFERENCE_COLOURS[0], ecolor="#555555",
-                elinewidth=1.5, capsize=4)
+    _interval_dots(ax, y, table["OR"], table["OR ondergrens"], table["OR bovengrens"])
     ax.axvline(1.0, color="#222222", linestyle="--", linewidth=1)
     ax.set_xscale("log")
     low = min(0.5, float(table["OR ondergrens"].min()) * 0.9)

@@ -66,6 +66,15 @@ def _label_bars(ax, bars, values, fmt=format_percent, offset=0.8):
                 fontsize=8,
             )
 
+
+def _interval_dots(ax, y, estimate, lower, upper, **kwargs):
+    """Draw point estimates with their interval as horizontal error bars."""
+    estimate = np.asarray(estimate, dtype=float)
+    err = np.vstack([estimate - np.asarray(lower, dtype=float),
+                     np.asarray(upper, dtype=float) - estimate])
+    ax.errorbar(estimate, y, xerr=err, fmt="o", color=REFERENCE_COLOURS[0],
+                ecolor="#555555", elinewidth=1.5, capsize=4, **kwargs)
+
 def _percent_axis(ax, decimals: int = 0, absolute: bool = False) -> None:
     ax.xaxis.set_major_formatter(
         FuncFormatter(

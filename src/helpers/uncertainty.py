@@ -234,7 +234,7 @@ def interval_chart(long_table, xlabel="Percentage van de respondenten (95%-inter
     matplotlib.figure.Figure
         One axes with one error bar per row.
     """
-    from helpers.figures import REFERENCE_COLOURS, _new_figure, _percent_axis, _style_axes, _wrap
+    from helpers.figures import _interval_dots, _new_figure, _percent_axis, _style_axes, _wrap
 
     table = long_table.dropna(subset=["%"])
     several = table["Stelling"].duplicated(keep=False)
@@ -243,11 +243,8 @@ def interval_chart(long_table, xlabel="Percentage van de respondenten (95%-inter
     fig = _new_figure(len(table), row_height=0.5)
     ax = fig.add_subplot()
     y = np.arange(len(table))
-    pct = table["%"].to_numpy(dtype=float)
-    err = np.vstack([pct - table["Ondergrens"].to_numpy(dtype=float),
-                     table["Bovengrens"].to_numpy(dtype=float) - pct])
-    ax.errorbar(pct, y, xerr=err, fmt="o", color=REFERENCE_COLOURS[0], ecolor="#555555",
-                elinewidth=1.5, capsize=4, markersize=6)
+    _interval_dots(ax, y, table["%"], table["Ondergrens"], table["Bovengrens"],
+                   markersize=6)
     ax.set_yticks(y, [_wrap(label) for label in labels])
     ax.invert_yaxis()
     low = float(np.floor(table["Ondergrens"].min() / 10) * 10)
