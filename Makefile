@@ -53,14 +53,14 @@ synthetic: $(STAMP)
 	$(BIN)/python -m helpers.synthetic
 
 data: $(STAMP)
-	$(BIN)/python -m helpers.pipeline
+	$(BIN)/python -m helpers.data.pipeline
 
 # jupyter-cache re-executes a notebook only when its code cells change, and
 # cross-page glue adds no dependency. So the book is rebuilt from scratch
 # whenever any input changed: data, helpers, notebooks, pages, config. A
 # rebuild with no change reuses _build and executes nothing.
 BOOK_INPUTS := _config.yml _toc.yml book notebooks src/helpers data/processed \
-	data/interviews data/reference data/synthetic tests/data constraints.txt \
+	data/interviews data/reference data/synthetic constraints.txt \
 	$(wildcard _static)
 FINGERPRINT := _build/.inputs-fingerprint
 
@@ -97,8 +97,8 @@ test-site: book
 # Re-execute the notebooks in place (after a data or helper change), so the
 # outputs stored in them are current; nbval in `make test` checks they are.
 notebooks: data
-	$(BIN)/python -m helpers.notebooks
-	$(BIN)/python -m helpers.feedback
+	$(BIN)/python -m helpers.book.notebooks
+	$(BIN)/python -m helpers.book.feedback
 
 clean:
 	rm -rf _build .pytest_cache

@@ -18,7 +18,7 @@ What is measured (details and targets in ``benchmarks/README.md``):
    fresh copy without ``_build`` (target: at most 1.5 times the bare sum);
 2. a second build right after it, nothing changed (target: at most 10 % of
    the clean build);
-3. ``helpers.pipeline.build_processed`` on raw folders scaled 1x, 10x and
+3. ``helpers.data.pipeline.build_processed`` on raw folders scaled 1x, 10x and
    100x (:mod:`scale`) against a bare pyreadstat read + write of the same
    files (target: at most 3 times, and per-row time at 100x within 1.5 times
    the per-row time at 10x);
@@ -46,7 +46,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import math
 import os
 import platform
 import shutil
@@ -71,7 +70,7 @@ TARGET_TEST_SECONDS = 15 * 60
 SCALES = (1, 10, 100)
 QUICK_SCALES = (1, 10)
 #: The pipeline accepts respondent ids 0-999999999999999
-#: (``helpers.harmonise.MAX_SOURCE_ID``; ``resp_id`` is the municipality letter
+#: (``helpers.data.harmonise.MAX_SOURCE_ID``; ``resp_id`` is the municipality letter
 #: plus the id padded to at least four digits), so a delivery can hold at most
 #: this many rows. Until the limit was 0-9999, 100x did not fit and the largest
 #: scale that did was measured as a stand-in (``proxy_scale``); with this
@@ -111,7 +110,7 @@ def _peak_kib():
 
 
 def _worker_pipeline(args):
-    from helpers.pipeline import build_processed
+    from helpers.data.pipeline import build_processed
     baseline = _rss_kib()
     start = time.perf_counter()
     merged, merge_log = build_processed(args.raw, args.mappings, args.out)
@@ -374,7 +373,7 @@ def source_facts():
 def prepare_base(workdir):
     """A copy of the repository with ``data/processed`` built from its raw files."""
     base = copy_repository(REPO, workdir / "base")
-    outcome = run_command([sys.executable, "-m", "helpers.pipeline"], base, copy_env(base),
+    outcome = run_command([sys.executable, "-m", "helpers.data.pipeline"], base, copy_env(base),
                           workdir / "logs" / "base-pipeline.log")
     if outcome["returncode"] != 0:
         raise SystemExit(f"the pipeline failed in the copy; see {outcome['log']}")

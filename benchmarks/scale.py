@@ -26,7 +26,7 @@ import pandas as pd
 import pyreadstat
 import yaml
 
-from helpers.sav import read_sav, write_sav_atomic
+from helpers.data.sav import read_sav, write_sav_atomic
 
 
 def sav_write_kwargs(meta):
@@ -104,7 +104,7 @@ def scale_frame(df, k, id_var):
     Parameters
     ----------
     df : pandas.DataFrame
-        One delivery as read by :func:`helpers.sav.read_sav`.
+        One delivery as read by :func:`helpers.data.sav.read_sav`.
     k : int
         Replication factor (1 returns an unchanged copy).
     id_var : str

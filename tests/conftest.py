@@ -1,7 +1,7 @@
 """Fixtures: tiny hand-made raw deliveries, independent of the generator.
 
 Three municipalities, each with its own variable names and codings, written
-with :func:`helpers.sav.write_sav_atomic` into ``tmp_path/raw`` together with
+with :func:`helpers.data.sav.write_sav_atomic` into ``tmp_path/raw`` together with
 their mappings in ``tmp_path/mappings``:
 
 * ``gemeente_a.sav`` (municipality 1, online): text gender ``M``/``V``,
@@ -31,8 +31,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers import codebook
-from helpers.sav import write_sav_atomic
+from helpers.data import codebook
+from helpers.data.sav import write_sav_atomic
 
 NAN = np.nan
 

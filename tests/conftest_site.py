@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 #: The built HTML book (``make book``); ``VEILIGHEID_SITE_DIR`` points the
 #: tests at another build (e.g. one made in a copy of the repository).
 SITE_DIR = Path(os.environ.get("VEILIGHEID_SITE_DIR", ROOT / "_build" / "html"))
-#: Folder of the table CSV exports inside the site (helpers.sphinx_tables).
+#: Folder of the table CSV exports inside the site (helpers.book.sphinx_tables).
 CSV_DIR = SITE_DIR / "_tabellen"
 #: Debian's Chromium; the tests never download a browser.
 CHROMIUM = Path("/usr/bin/chromium")

@@ -1,4 +1,4 @@
-"""Tests for helpers.association on small hand-made frames with known answers."""
+"""Tests for helpers.analysis.association on small hand-made frames with known answers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,12 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from helpers.association import add_age_group, cramers_v, crosstab_with_tests, ordinal_model
+from helpers.analysis.association import (
+    add_age_group,
+    cramers_v,
+    crosstab_with_tests,
+    ordinal_model,
+)
 
 
 def test_cramers_v_perfect_and_none():

@@ -1,7 +1,7 @@
-"""Tests for helpers.audit (codebook and reproduction-audit tables).
+"""Tests for helpers.analysis.audit (codebook and reproduction-audit tables).
 
 Hand-made frames and a tiny SPSS file with known answers; the checks on the
-report's own figures need only ``tests/data`` (no processed data).
+report's own figures need only ``data/reference`` (no processed data).
 """
 
 from __future__ import annotations
@@ -9,11 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import codebook
-from helpers.audit import (
+from helpers.data import codebook
+from helpers.analysis.audit import (
     ASKED_MARK,
-    NOT_ASKED_MARK,
-    PARTLY_ASKED_MARK,
     audit_detail,
     audit_summary,
     codebook_overview,
@@ -23,19 +21,18 @@ from helpers.audit import (
     item_availability,
     missing_code_counts,
     missing_code_labels,
+    NOT_ASKED_MARK,
+    PARTLY_ASKED_MARK,
     reference_sums,
     report_table1_figures,
     row_consistency,
     valid_counts,
     value_label_sets,
 )
-from helpers.render import render_table
-from helpers.sav import read_sav, write_sav_atomic
-from helpers.tables import (
-    load_report_figures,
-    published_vs_recomputed,
-    round_half_up_percent,
-)
+from helpers.present.render import render_table
+from helpers.data.sav import read_sav, write_sav_atomic
+from helpers.analysis.counts import round_half_up_percent
+from helpers.analysis.reproduction import load_report_figures, published_vs_recomputed
 
 
 # --------------------------------------------------------------------------

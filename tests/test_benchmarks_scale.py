@@ -10,7 +10,7 @@ import pandas as pd
 import pyreadstat
 import pytest
 
-from helpers.sav import write_sav_atomic
+from helpers.data.sav import write_sav_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 _SPEC = importlib.util.spec_from_file_location("bench_scale", ROOT / "benchmarks" / "scale.py")

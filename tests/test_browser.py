@@ -365,7 +365,7 @@ def test_search_finds_pages(page, site_url, term):
         pytest.fail(
             f"search {term!r} gave no results: {' '.join(summary.split())[:200]!r}. "
             "If the word is in the book, the search index and the browser stem Dutch "
-            "differently (snowballstemmer >= 3): enable helpers.sphinx_search_nl."
+            "differently (snowballstemmer >= 3): enable helpers.book.sphinx_search_nl."
         )
     hrefs = page.eval_on_selector_all(
         "#search-results ul.search li a", "els => els.map(a => a.getAttribute('href'))"

@@ -181,7 +181,7 @@ def test_published_rows_reads_both_table_layouts():
         ],
         columns=["table", "variable", "row", "column", "value", "unit"],
     )
-    from helpers import codebook
+    from helpers.data import codebook
 
     rows = {r.variable: r for r in published_rows(figures, codebook.value_labels, 20)}
     assert rows["bin_known"].row == Row(20, ("Ja", "Nee"), (55, 45))

@@ -6,16 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.disclosure import (
-    LONG_COLUMNS,
-    THRESHOLD,
+from helpers.analysis.disclosure import (
     collapse_categories,
     feasible_counts,
     is_small,
+    LONG_COLUMNS,
     pinned_cells,
     primary_suppression,
     protect_counts,
     protected_long_table,
+    THRESHOLD,
 )
 
 

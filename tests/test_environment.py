@@ -5,7 +5,7 @@ import tomllib
 
 import yaml
 
-from helpers.config import PROJECT_ROOT
+from helpers.data.config import PROJECT_ROOT
 
 
 def _norm(name):

@@ -5,7 +5,7 @@ For every committed page ``notebooks/gemeenten/gemeente_*.ipynb`` the tests
 * parse every HTML table in the stored outputs and every glued value;
 * check that no count of respondents between 1 and 4 is shown, and that no
   hidden cell can be recovered from N and the shown (rounded) percentages and
-  interval bounds (:func:`helpers.disclosure.pinned_cells`);
+  interval bounds (:func:`helpers.analysis.disclosure.pinned_cells`);
 * check that the page shows only its own municipality, carries the
   synthetic-data notice and the warning against comparisons;
 * regenerate the pages from the template into a temporary folder and compare
@@ -21,19 +21,19 @@ from html.parser import HTMLParser
 import nbformat
 import pytest
 
-from helpers import codebook
-from helpers.disclosure import THRESHOLD, feasible_counts, is_small, pinned_cells
-from helpers.feedback import (
+from helpers.data import codebook
+from helpers.analysis.disclosure import feasible_counts, is_small, pinned_cells, THRESHOLD
+from helpers.book.feedback import (
+    generate_pages,
+    has_bin,
     NOT_COUNT_GLUE,
+    notebook_path,
     OUT_DIR,
+    render_page,
     SUPPRESSED_TEXT,
     TEMPLATE,
-    generate,
-    has_bin,
-    notebook_path,
-    render_page,
 )
-from helpers.pipeline import load_survey
+from helpers.data.pipeline import load_survey
 
 HIDDEN = "–"
 CODES = list(codebook.value_labels("municipality"))
@@ -163,7 +163,7 @@ def page_tables(nb):
 @pytest.fixture(scope="module", params=CODES, ids=[f"gemeente_{c}" for c in CODES])
 def page(request):
     path = PAGES[request.param]
-    assert path.exists(), f"{path.name} missing: run python -m helpers.feedback"
+    assert path.exists(), f"{path.name} missing: run python -m helpers.book.feedback"
     return request.param, nbformat.read(path, as_version=4)
 
 
@@ -368,21 +368,21 @@ def cell_summary(nb):
 
 
 def test_pages_are_up_to_date_with_the_template(tmp_path):
-    written = generate(out_dir=tmp_path, execute=False)
+    written = generate_pages(out_dir=tmp_path, execute=False)
     assert [p.name for p in written] == [PAGES[c].name for c in CODES]
     for path in written:
         fresh = nbformat.read(path, as_version=4)
         committed = nbformat.read(OUT_DIR / path.name, as_version=4)
         assert cell_summary(fresh) == cell_summary(committed), (
-            f"{path.name} differs from the template: run python -m helpers.feedback"
+            f"{path.name} differs from the template: run python -m helpers.book.feedback"
         )
         assert [c.get("id") for c in fresh.cells] == [c.get("id") for c in committed.cells]
     assert not list(tmp_path.glob(".*.tmp")), "temporary files left behind"
 
 
 def test_generation_is_deterministic(tmp_path):
-    first = generate(out_dir=tmp_path / "one", execute=False, codes=[3])
-    second = generate(out_dir=tmp_path / "two", execute=False, codes=[3])
+    first = generate_pages(out_dir=tmp_path / "one", execute=False, codes=[3])
+    second = generate_pages(out_dir=tmp_path / "two", execute=False, codes=[3])
     assert first[0].read_bytes() == second[0].read_bytes()
 
 

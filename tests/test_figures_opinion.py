@@ -7,14 +7,13 @@ import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from helpers.figures import (
-    DIVERGING_COLOURS,
-    REFERENCE_COLOURS,
+from helpers.present.figures import (
     bin_participation_chart,
     diverging_likert_chart,
     legend_on_top,
     to_image,
 )
+from helpers.present.style import DIVERGING_COLOURS, REFERENCE_COLOURS
 
 WILLINGNESS = ["Zeker niet", "Waarschijnlijk niet", "Misschien", "Waarschijnlijk wel", "Zeker wel"]
 

@@ -11,18 +11,18 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers import codebook
-from helpers.errors import DeliveryError, MappingError
-from helpers.harmonise import (
-    REASON_ALL_MISSING,
+from helpers.data import codebook
+from helpers.data.errors import DeliveryError, MappingError
+from helpers.data.harmonise import (
     harmonise_file,
     load_mapping,
     merge_deliveries,
+    REASON_ALL_MISSING,
     validate_mapping,
 )
-from helpers.pipeline import apply_labels, build_processed, load_survey, main
-from helpers.sav import read_sav
-from helpers.schema import SurveySchemaError, validate_survey
+from helpers.data.pipeline import apply_labels, build_processed, load_survey, main
+from helpers.data.sav import read_sav
+from helpers.data.schema import SurveySchemaError, validate_survey
 
 from conftest import delivery_a, delivery_b, delivery_c
 

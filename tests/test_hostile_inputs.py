@@ -1,19 +1,19 @@
 """Hostile deliveries: a bad file never silently changes the published figures.
 
 Every case copies the project's own raw files and mappings into ``tmp_path``,
-damages ONE thing (a raw file rewritten with :func:`helpers.sav.write_sav_atomic`
+damages ONE thing (a raw file rewritten with :func:`helpers.data.sav.write_sav_atomic`
 with its metadata preserved, a file added or removed, or one mapping edited)
-and runs :func:`helpers.pipeline.build_processed` into an output folder that
+and runs :func:`helpers.data.pipeline.build_processed` into an output folder that
 already holds the good ``enquete.sav`` and ``merge_log.csv`` of a clean run.
 Each case ends in exactly one of two ways:
 
-* **refused**: a :class:`~helpers.errors.DeliveryError` (or its subclass
-  :class:`~helpers.errors.MappingError`) whose message names the file, the
+* **refused**: a :class:`~helpers.data.errors.DeliveryError` (or its subclass
+  :class:`~helpers.data.errors.MappingError`) whose message names the file, the
   variable and the offending value where they exist, and the output folder is
   byte-identical to before (no partial output, no stray temporary file);
 * **logged decision**: the build succeeds, the decision is visible in
   ``merge_log.csv`` or ``decisions.csv``, and every published figure
-  (:func:`helpers.tables.recompute_report_figures`) is unchanged.
+  (:func:`helpers.analysis.reproduction.recompute_report_figures`) is unchanged.
 
 The cases look up variable names in the mappings instead of hard-coding the
 synthetic files' names, so they also run on the real deliveries. The second
@@ -35,19 +35,19 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers import codebook, config
-from helpers.errors import DeliveryError, MappingError
-from helpers.harmonise import (
+from helpers.data import codebook, config
+from helpers.data.errors import DeliveryError, MappingError
+from helpers.data.harmonise import (
     DECISION_IGNORED,
-    REASON_ALL_MISSING,
     harmonise_file,
     load_mapping,
     merge_deliveries,
+    REASON_ALL_MISSING,
 )
-from helpers.pipeline import DECISIONS_FILE_NAME, build_processed, load_survey
-from helpers.sav import read_sav, write_sav_atomic
-from helpers.schema import SurveySchemaError
-from helpers.tables import recompute_report_figures
+from helpers.data.pipeline import build_processed, DECISIONS_FILE_NAME, load_survey
+from helpers.data.sav import read_sav, write_sav_atomic
+from helpers.data.schema import SurveySchemaError
+from helpers.analysis.reproduction import recompute_report_figures
 
 from conftest import delivery_a
 

@@ -1,6 +1,6 @@
 """The pipeline on the project's own raw data (data/raw + data/mappings).
 
-Runs on whatever :data:`helpers.config.RAW_DIR` points to: the synthetic
+Runs on whatever :data:`helpers.data.config.RAW_DIR` points to: the synthetic
 deliveries by default, the real files when ``VEILIGHEID_RAW_DIR`` is set.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import codebook, config
-from helpers.harmonise import load_mappings
-from helpers.pipeline import build_processed, load_survey
+from helpers.data import codebook, config
+from helpers.data.harmonise import load_mappings
+from helpers.data.pipeline import build_processed, load_survey
 
 #: Respondents in the report (section 2.2: "1,219 burgers").
 REPORT_N = 1219

@@ -1,4 +1,4 @@
-"""Unit tests for helpers.practice on tiny hand-made inputs, plus checks of the shipped files."""
+"""Unit tests for helpers.book.practice on tiny hand-made inputs, plus checks of the shipped files."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ import math
 import pandas as pd
 import pytest
 
-from helpers import codebook
-from helpers.practice import (
-    CODING_KEY_FILE,
-    STUDENT_CODING_FILE,
+from helpers.data import codebook
+from helpers.book.practice import (
     agreement_by_theme,
     coding_differences,
+    CODING_KEY_FILE,
     coding_matrix,
     cohens_kappa,
     guide_coverage,
@@ -23,10 +22,11 @@ from helpers.practice import (
     not_asked_by_municipality,
     questionnaire_items,
     questionnaire_to_markdown,
-    routing_table,
+    questionnaire_routing,
+    STUDENT_CODING_FILE,
     transcript_to_markdown,
 )
-from helpers.qualitative import load_coding_frame
+from helpers.analysis.qualitative import load_coding_frame
 
 BOOK = {
     "value_sets": {"yn": {1: "Ja", 2: "Nee"}, "sc": {1: "Laag", 2: "Midden", 3: "Hoog"}},
@@ -85,7 +85,7 @@ def test_questionnaire_items_rejects_variable_in_two_blocks():
 
 
 def test_routing_table_derives_skips(items):
-    routing = routing_table(items, FILTERS)
+    routing = questionnaire_routing(items, FILTERS)
     got = {(r.variable, r.code): r.goto_variable for r in routing.itertuples()}
     # known = Nee skips member; member = Ja skips willing (known = Ja is implied).
     assert got == {("known", 2): "willing", ("member", 1): "s1"}
@@ -95,13 +95,13 @@ def test_routing_table_derives_skips(items):
 def test_routing_table_unknown_condition_is_conservative(items):
     # A filter on a variable that is not in the questionnaire cannot be
     # evaluated: the question is then treated as possibly asked (no skip).
-    routing = routing_table(items, {"member": [{"elsewhere": [1]}]})
+    routing = questionnaire_routing(items, {"member": [{"elsewhere": [1]}]})
     assert routing.empty
 
 
 def test_routing_table_matches_codebook_filters():
     items = questionnaire_items(codebook.load_codebook())
-    routing = routing_table(items, codebook.FILTERS)
+    routing = questionnaire_routing(items, codebook.FILTERS)
     number = dict(zip(items["variable"], items["number"]))
     got = {(r.variable, r.code): r.goto_number for r in routing.itertuples()}
     assert got == {
@@ -138,7 +138,7 @@ def test_not_asked_by_municipality_none():
 
 
 def test_questionnaire_markdown_has_routing_filters_and_notes(items):
-    routing = routing_table(items, FILTERS)
+    routing = questionnaire_routing(items, FILTERS)
     not_asked = pd.DataFrame({"variable": ["s2"], "n_not_asked": [2],
                               "municipalities": [("Gemeente A", "Gemeente B")]})
     text = questionnaire_to_markdown(items, routing, FILTERS, not_asked)

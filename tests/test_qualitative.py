@@ -1,11 +1,11 @@
-"""Unit tests for helpers.qualitative on tiny hand-made files."""
+"""Unit tests for helpers.analysis.qualitative on tiny hand-made files."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from helpers.qualitative import (
+from helpers.analysis.qualitative import (
     format_quote,
     load_coding_frame,
     load_quotes,

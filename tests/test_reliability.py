@@ -1,4 +1,4 @@
-"""Tests for helpers.reliability on small hand-made frames with known answers."""
+"""Tests for helpers.analysis.reliability on small hand-made frames with known answers."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from helpers import codebook
-from helpers.reliability import (
+from helpers.data import codebook
+from helpers.analysis.reliability import (
     cronbach_alpha,
     factor_loadings,
     item_analysis,

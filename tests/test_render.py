@@ -1,4 +1,4 @@
-"""Tests for helpers.render, helpers.figures and helpers.sphinx_tables."""
+"""Tests for helpers.present.render, helpers.present.figures and helpers.book.sphinx_tables."""
 
 from __future__ import annotations
 
@@ -6,15 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.figures import (
-    NEUTRAL_GREY,
+from helpers.present.figures import (
     diverging_likert_chart,
     proportion_chart,
     reference_comparison_chart,
     to_image,
 )
-from helpers.render import format_number, format_percent, make_label, render_table
-from helpers.sphinx_tables import split_caption
+from helpers.present.style import NEUTRAL_GREY
+from helpers.notation import format_number, format_percent
+from helpers.present.render import make_label, render_table
+from helpers.book.sphinx_tables import split_caption
 
 CATEGORIES = ["Helemaal oneens", "Oneens", "Niet eens, niet oneens", "Eens", "Helemaal eens"]
 

@@ -1,8 +1,8 @@
 """End-to-end: the processed survey reproduces every figure the report prints.
 
-Expected values come from ``tests/data/report_figures.csv`` (every published
+Expected values come from ``data/reference/report_figures.csv`` (every published
 survey cell: table, variable, row, column, value) and
-``tests/data/report_table1.csv`` (Tabel 1 and the interview counts of section
+``data/reference/report_table1.csv`` (Tabel 1 and the interview counts of section
 2.1, transcribed from the report). A published cell that the synthetic data
 cannot reproduce must be listed in ``data/synthetic/deviations.csv``; for
 such a cell the test asserts the recorded ``reproduced`` value, so deviations
@@ -14,7 +14,7 @@ Two data sources are checked:
   message while it does not exist;
 * a frame constructed here from the published figures alone (independent of
   the generator and the pipeline), which proves that
-  :func:`helpers.tables.recompute_report_figures` produces exactly the
+  :func:`helpers.analysis.reproduction.recompute_report_figures` produces exactly the
   report's cells and values.
 """
 
@@ -26,23 +26,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import codebook, config
-from helpers.tables import (
-    interview_summary,
-    interview_table,
+from helpers.data import codebook, config
+from helpers.analysis.counts import round_half_up_percent
+from helpers.analysis.interviews import interview_summary, interview_table, load_interviews
+from helpers.analysis.reproduction import (
     load_deviations,
-    load_interviews,
     load_report_figures,
     published_vs_recomputed,
     recompute_report_figures,
-    round_half_up_percent,
 )
 
 FIGURES = load_report_figures()
 TABLES = list(dict.fromkeys(FIGURES["table"]))
 KEYS = ["table", "variable", "row", "column"]
 ACCEPTED = ("match", "recorded deviation")
-TABLE1_FILE = config.PROJECT_ROOT / "tests" / "data" / "report_table1.csv"
+TABLE1_FILE = config.REPORT_TABLE1
 
 
 def describe(rows):
@@ -74,12 +72,12 @@ def survey():
     if not config.SURVEY_FILE.exists():
         pytest.skip(
             f"{config.SURVEY_FILE.relative_to(config.PROJECT_ROOT)} does not exist yet: "
-            "run `make data` (helpers.pipeline) before the tests"
+            "run `make data` (helpers.data.pipeline) before the tests"
         )
     try:
-        from helpers.pipeline import load_survey
+        from helpers.data.pipeline import load_survey
     except ImportError as exc:  # pragma: no cover - only while the pipeline is missing
-        pytest.skip(f"helpers.pipeline.load_survey is not available: {exc}")
+        pytest.skip(f"helpers.data.pipeline.load_survey is not available: {exc}")
     df, _meta = load_survey()
     return df
 
@@ -152,7 +150,7 @@ def test_interview_counts_reproduced(interviews, table1_expected):
 # --------------------------------------------------------------------------
 
 #: The report's sums of categories (label -> codes), declared independently of
-#: helpers.tables so the construction does not reuse the code under test.
+#: helpers.analysis.counts so the construction does not reuse the code under test.
 SUMS = {
     "Som oneens": (1, 2), "Som eens": (4, 5),
     "Som niet": (1, 2), "Som wel": (4, 5),

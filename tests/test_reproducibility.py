@@ -3,7 +3,7 @@
 * The pipeline, run twice into two fresh folders, writes byte-identical
   ``enquete.sav`` and ``merge_log.csv``.
 * ``render_table`` embeds a deterministic CSV export, which
-  :mod:`helpers.sphinx_tables` turns into ``_tabellen/<label>.csv`` plus a
+  :mod:`helpers.book.sphinx_tables` turns into ``_tabellen/<label>.csv`` plus a
   "Download als CSV" link.
 * A second clean book build, in a copy of the repository, gives the same
   figures (``_build/html/_images``) and the same table CSVs
@@ -33,8 +33,8 @@ import pandas as pd
 import pytest
 
 from conftest_site import ROOT, SITE_DIR
-from helpers.render import render_table, table_csv
-from helpers.sphinx_tables import CSV_DIR, extract_csv
+from helpers.present.render import render_table, table_csv
+from helpers.book.sphinx_tables import CSV_DIR, extract_csv
 
 SOURCE_DATE_EPOCH = os.environ.get("SOURCE_DATE_EPOCH", "1577836800")
 BIN = Path(sys.executable).parent
@@ -65,7 +65,7 @@ def _env(project_root: Path) -> dict[str, str]:
 
 def _run_pipeline(out: Path, project_root: Path = ROOT) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "helpers.pipeline", "--out", str(out)],
+        [sys.executable, "-m", "helpers.data.pipeline", "--out", str(out)],
         cwd=project_root, env=_env(project_root), capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stderr[-3000:]

@@ -1,4 +1,4 @@
-"""Unit tests for helpers.sample on tiny hand-made frames with known answers."""
+"""Unit tests for helpers.analysis.sample on tiny hand-made frames with known answers."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import codebook
-from helpers.sample import (
+from helpers.data import codebook
+from helpers.analysis.sample import (
     age_distribution,
     combined_share,
     fieldwork_period,
@@ -17,7 +17,7 @@ from helpers.sample import (
     merge_log_table,
     motive_table,
     recruitment_table,
-    routing_table,
+    routing_check,
 )
 
 
@@ -196,7 +196,7 @@ def test_motive_table_rejects_bad_direction():
 
 
 # ---------------------------------------------------------------------------
-# routing_table
+# routing_check
 # ---------------------------------------------------------------------------
 
 
@@ -208,7 +208,7 @@ def test_routing_table_describes_and_counts():
             "bin_willing": [96, 4, 98, 96, 97],
         }
     )
-    table = routing_table(df, codebook.FILTERS)
+    table = routing_check(df, codebook.FILTERS)
     assert table.index.tolist() == ["BIN Deelname", "BIN Bereidheid tot deelname"]
     assert table.loc["BIN Deelname", "Gesteld als"] == "BIN Kennis = 'Ja'"
     assert table.loc["BIN Bereidheid tot deelname", "Gesteld als"] == (

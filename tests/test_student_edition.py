@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from helpers.config import PROJECT_ROOT
+from helpers.data.config import PROJECT_ROOT
 
 FULL_HTML = PROJECT_ROOT / "_build" / "html"
 STUDENT_HTML = PROJECT_ROOT / "_build" / "student" / "_build" / "html"

@@ -1,7 +1,7 @@
 """The synthetic data: deterministic, calibrated, plausible, and consistent with the mappings.
 
-Expected values are the report's figures (``tests/data/report_figures.csv``
-and ``tests/data/report_table1.csv``); nothing else is hard-coded.
+Expected values are the report's figures (``data/reference/report_figures.csv``
+and ``data/reference/report_table1.csv``); nothing else is hard-coded.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers import codebook, config
-from helpers.codebook import FILTERS, NOT_APPLICABLE, NOT_ASKED
-from helpers.sav import read_sav
+from helpers.data import codebook, config
+from helpers.data.codebook import FILTERS, NOT_APPLICABLE, NOT_ASKED
+from helpers.data.sav import read_sav
 from helpers.synthetic.calibrate import rounded_percent
 from helpers.synthetic.generate import build, generate
 
 FIGURES = pd.read_csv(config.REPORT_FIGURES)
-TABLE1 = pd.read_csv(config.PROJECT_ROOT / "tests" / "data" / "report_table1.csv")
+TABLE1 = pd.read_csv(config.REPORT_TABLE1)
 KEYS = ["table", "variable", "row", "column"]
 #: The report's "som" columns: which answer codes they add up.
 SOM = {"som oneens": (1, 2), "som eens": (4, 5), "som niet": (1, 2), "som wel": (4, 5),

@@ -1,4 +1,4 @@
-"""Unit tests of helpers.tables on small hand-made frames with known answers."""
+"""Unit tests of helpers.analysis.counts on small hand-made frames with known answers."""
 
 import math
 
@@ -6,25 +6,26 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import codebook
-from helpers.tables import (
-    REFERENCE_COLUMN,
-    SURVEY_COLUMN,
+from helpers.data import codebook
+from helpers.analysis.comparison import (
     bin_knowledge_table,
     bin_participation_table,
-    category_counts,
     compare_with_reference,
+    REFERENCE_COLUMN,
+    sample_summary,
+    SURVEY_COLUMN,
+)
+from helpers.analysis.counts import (
+    category_counts,
     frequency_table,
-    interview_summary,
-    interview_table,
     likert_counts,
     likert_table,
-    published_vs_recomputed,
     round_half_up,
     round_half_up_percent,
-    sample_summary,
     valid_answers,
 )
+from helpers.analysis.interviews import interview_summary, interview_table
+from helpers.analysis.reproduction import published_vs_recomputed
 
 LIKERT = list(codebook.value_labels("role_fun").values())
 WILLINGNESS = list(codebook.value_labels("init_policy").values())
@@ -496,8 +497,8 @@ def test_published_vs_recomputed_rejects_unknown_or_duplicated_keys():
 
 
 def test_synthetic_deviations_do_not_excuse_the_real_data(monkeypatch):
-    from helpers import config
-    from helpers.tables import load_deviations
+    from helpers.data import config
+    from helpers.analysis.reproduction import load_deviations
 
     assert len(load_deviations()) >= 1  # the synthetic calibration records one
     monkeypatch.setattr(config, "USES_SYNTHETIC_DATA", False)

@@ -1,4 +1,4 @@
-"""Tests for helpers.uncertainty on small hand-made frames with known answers."""
+"""Tests for helpers.analysis.uncertainty on small hand-made frames with known answers."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.uncertainty import (
-    INTERVAL_COLUMNS,
+from helpers.analysis.uncertainty import (
     add_intervals,
     category_table_with_ci,
+    INTERVAL_COLUMNS,
     likert_table_with_ci,
     wilson_interval,
 )

@@ -1,4 +1,4 @@
-"""Tests for helpers.weighting on small hand-made frames with known answers."""
+"""Tests for helpers.analysis.weighting on small hand-made frames with known answers."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.weighting import (
+from helpers.analysis.weighting import (
     collapse_margin,
     effective_sample_size,
     kish_design_effect,

@@ -448,7 +448,7 @@ def adjust_total(values, target_total, low, high, order):
 
 
 # ---------------------------------------------------------------------------
-# Published rows as printed in tests/data/report_figures.csv
+# Published rows as printed in data/reference/report_figures.csv
 # ---------------------------------------------------------------------------
 
 #: Which answer codes each printed "som" column adds up.

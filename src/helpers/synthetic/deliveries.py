@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from helpers import codebook
-from helpers.codebook import DONT_KNOW, NO_ANSWER, NOT_APPLICABLE
+from helpers.data import codebook
+from helpers.data.codebook import DONT_KNOW, NO_ANSWER, NOT_APPLICABLE
 from helpers.synthetic import design
 
 # ---------------------------------------------------------------------------
@@ -402,8 +402,8 @@ def render_mapping(mapping, muni):
     lines = [
         f"# Harmonisation rules for {mapping['file']} ({muni.name}).",
         "#",
-        "# The pipeline (helpers.pipeline) reads this file to turn the raw SPSS file",
-        "# into the harmonised variables of src/helpers/codebook.yaml. The synthetic",
+        "# The pipeline (helpers.data.pipeline) reads this file to turn the raw SPSS file",
+        "# into the harmonised variables of src/helpers/data/codebook.yaml. The synthetic",
         "# data generator (helpers.synthetic) wrote it and made the raw file by",
         "# applying these rules in reverse, so the two agree by construction.",
         "# Format: ARCHITECTURE.md. Regenerate with `make synthetic`; for real data,",
@@ -608,8 +608,8 @@ def _empty_rows(sf, muni, variables, ids, rng):
     return rows
 
 
-def sav_metadata(variables):
-    """Keyword arguments for :func:`helpers.sav.write_sav_atomic`.
+def delivery_sav_metadata(variables):
+    """Keyword arguments for :func:`helpers.data.sav.write_sav_atomic`.
 
     Parameters
     ----------

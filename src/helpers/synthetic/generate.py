@@ -2,7 +2,7 @@
 
 Run ``python -m helpers.synthetic`` (or ``make synthetic``). In order:
 
-1. **Calibrate**: read the report's figures (``tests/data/report_figures.csv``)
+1. **Calibrate**: read the report's figures (``data/reference/report_figures.csv``)
    and find, per published row, integer counts that reproduce every printed
    cell (:mod:`helpers.synthetic.calibrate`). Cells no counts can reproduce
    go to ``synthetic/deviations.csv`` with the reason.
@@ -31,15 +31,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers import codebook, config
-from helpers.sav import write_sav_atomic, write_text_atomic
+from helpers.data import codebook, config
+from helpers.data.sav import write_sav_atomic, write_text_atomic
 from helpers.synthetic import design
 from helpers.synthetic.calibrate import calibrate_row, explain_infeasibility, published_rows
 from helpers.synthetic.deliveries import (
     build_mapping,
     build_raw,
     render_mapping,
-    sav_metadata,
+    delivery_sav_metadata,
     source_variables,
 )
 from helpers.synthetic.interviews import build_interviews
@@ -92,7 +92,7 @@ def calibrate_report(figures):
     Parameters
     ----------
     figures : pandas.DataFrame
-        The contents of ``tests/data/report_figures.csv``.
+        The contents of ``data/reference/report_figures.csv``.
 
     Returns
     -------
@@ -177,7 +177,7 @@ def generate(out=None):
             dirs["mappings"] / f"gemeente_{muni.letter.lower()}.yaml"))
         raw = build_raw(sf, muni, variables, truth, rng)
         written.append(write_sav_atomic(raw, dirs["raw"] / mapping["file"],
-                                        **sav_metadata(variables)))
+                                        **delivery_sav_metadata(variables)))
     interviews = build_interviews(np.random.default_rng([design.SEED, _STREAM_INTERVIEWS]))
     written.append(write_text_atomic(_csv_text(interviews),
                                      dirs["interviews"] / "interviews.csv"))

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from helpers import codebook
-from helpers.codebook import DONT_KNOW, NO_ANSWER, NOT_APPLICABLE, NOT_ASKED
+from helpers.data import codebook
+from helpers.data.codebook import DONT_KNOW, NO_ANSWER, NOT_APPLICABLE, NOT_ASKED
 from helpers.synthetic import design
 from helpers.synthetic.calibrate import adjust_total
 

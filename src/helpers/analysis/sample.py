@@ -2,11 +2,11 @@
 
 The method chapter and the chapter on sample characteristics show *how* the
 data were collected, not only what they say. The builders here turn the
-processed survey (codes, see :func:`helpers.pipeline.load_survey`), the merge
+processed survey (codes, see :func:`helpers.data.pipeline.load_survey`), the merge
 log, the interview metadata and the codebook into small tables. Every function
 is pure: a DataFrame (or a dictionary read from the codebook) goes in, a new
 DataFrame or Series comes out; nothing is printed or cached. Labels are
-Dutch, taken from :mod:`helpers.codebook`.
+Dutch, taken from :mod:`helpers.data.codebook`.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from helpers import codebook
-from helpers.tables import category_counts, round_half_up_percent
+from helpers.data import codebook
+from helpers.analysis.counts import category_counts, round_half_up_percent
 
 __all__ = [
     "AGE_BANDS",
@@ -30,7 +30,7 @@ __all__ = [
     "merge_log_table",
     "motive_table",
     "recruitment_table",
-    "routing_table",
+    "routing_check",
 ]
 
 #: Dutch month names, index 1-12.
@@ -140,7 +140,7 @@ def merge_log_table(merge_log: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     merge_log : pandas.DataFrame
-        As returned by :func:`helpers.harmonise.merge_deliveries` (or read
+        As returned by :func:`helpers.data.harmonise.merge_deliveries` (or read
         from ``merge_log.csv``): columns ``file``, ``municipality``,
         ``design``, ``rows_read``, ``rows_written``, ``rows_excluded``,
         ``reason``.
@@ -308,7 +308,7 @@ def motive_table(motives: Mapping[str, Mapping]) -> pd.DataFrame:
     Parameters
     ----------
     motives : mapping
-        As returned by :func:`helpers.codebook.load_scales`:
+        As returned by :func:`helpers.data.codebook.load_scales`:
         ``{motive: {"label": str, "items": {variable: direction}}}`` with
         direction +1 or -1.
 
@@ -356,7 +356,7 @@ def _describe_condition(condition: Mapping[str, Sequence[int]]) -> str:
     return " en ".join(parts)
 
 
-def routing_table(
+def routing_check(
     df: pd.DataFrame, filters: Mapping[str, Sequence[Mapping[str, Sequence[int]]]]
 ) -> pd.DataFrame:
     """Describe the questionnaire routing and check it against the data.
@@ -366,7 +366,7 @@ def routing_table(
     df : pandas.DataFrame
         Survey data with numeric codes.
     filters : mapping
-        Routing rules as :data:`helpers.codebook.FILTERS`:
+        Routing rules as :data:`helpers.data.codebook.FILTERS`:
         ``{variable: [condition, ...]}``; the question is asked when any
         condition ``{filter variable: allowed codes}`` holds.
 
@@ -382,7 +382,7 @@ def routing_table(
     --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"bin_known": [1, 2, 97], "bin_member": [2, 96, 97]})
-    >>> routing_table(df, {"bin_member": [{"bin_known": [1]}]}).iloc[0, 1:].tolist()
+    >>> routing_check(df, {"bin_member": [{"bin_known": [1]}]}).iloc[0, 1:].tolist()
     [1, 1, 1]
     """
     rows, index = [], []

@@ -38,8 +38,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from helpers.tables import round_half_up_percent
-from helpers.uncertainty import wilson_interval
+from helpers.analysis.counts import round_half_up_percent
+from helpers.analysis.uncertainty import wilson_interval
 
 __all__ = [
     "LONG_COLUMNS",

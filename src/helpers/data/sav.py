@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyreadstat
 
-from helpers.errors import DeliveryError
+from helpers.data.errors import DeliveryError
 
 #: Creation date and time written into every ``.sav`` header (the first day
 #: of the survey's fieldwork), so that files are byte-identical across runs.

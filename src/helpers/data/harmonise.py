@@ -13,7 +13,7 @@ Conventions applied to every categorical variable (see ``codebook.yaml``):
   missing code -> 96-99); anything else is a :class:`DeliveryError`;
 * system-missing (NaN, empty text) in an asked item becomes 99 (no answer);
 * a variable listed under ``not_asked`` becomes 97 for every row;
-* questionnaire routing (:data:`helpers.codebook.FILTERS`): where a filter
+* questionnaire routing (:data:`helpers.data.codebook.FILTERS`): where a filter
   question does not apply the value becomes 96; a real answer (a valid code or
   "don't know") given where the question does not apply is an error.
 
@@ -21,7 +21,7 @@ Numeric variables (``age``) keep their value; system-missing and source missing
 codes become NaN (SPSS system-missing): the codebook declares missing codes for
 categorical variables only, and a respondent who did not give an age has still
 answered the substantive items. Range checks (16-100) are left to
-:mod:`helpers.schema`. Dates likewise become NaT when missing; their range is
+:mod:`helpers.data.schema`. Dates likewise become NaT when missing; their range is
 checked by the schema.
 
 Dates: :func:`pyreadstat.read_sav` returns a variable with an SPSS date format
@@ -45,9 +45,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from helpers import codebook
-from helpers.errors import DeliveryError, MappingError
-from helpers.sav import read_sav
+from helpers.data import codebook
+from helpers.data.errors import DeliveryError, MappingError
+from helpers.data.sav import read_sav
 
 #: Codebook variables filled by the pipeline itself, not by ``variables``.
 ADMIN_DERIVED = ("resp_id", "municipality", "recruitment")
@@ -144,8 +144,8 @@ def _show(value):
     return value
 
 
-def municipality_letter(code):
-    """Return the letter of a municipality code (1 -> ``"A"``).
+def municipality_id_prefix(code):
+    """Return the respondent-id prefix of a municipality code (1 -> ``"A"``).
 
     Parameters
     ----------
@@ -1006,7 +1006,7 @@ def harmonise_file(df, meta, mapping, file_name):
     Parameters
     ----------
     df : pandas.DataFrame
-        The source file as read by :func:`helpers.sav.read_sav` (codes, user-
+        The source file as read by :func:`helpers.data.sav.read_sav` (codes, user-
         missing codes kept).
     meta : pyreadstat.metadata_container or None
         Its metadata; ``meta.missing_ranges`` is checked against the mapping.
@@ -1092,7 +1092,7 @@ def harmonise_file(df, meta, mapping, file_name):
     for var, var_book in book_vars.items():
         kind = var_book["kind"]
         if var == "resp_id":
-            letter = municipality_letter(mapping["municipality"])
+            letter = municipality_id_prefix(mapping["municipality"])
             result[var] = _resp_ids(letter, rows_ids)  # a list of str
         elif var == "municipality":
             result[var] = np.full(len(rows), mapping["municipality"], dtype="int64")
@@ -1279,7 +1279,7 @@ def read_delivery(path):
     Returns
     -------
     df, meta
-        As :func:`helpers.sav.read_sav` (user-missing codes kept).
+        As :func:`helpers.data.sav.read_sav` (user-missing codes kept).
 
     Raises
     ------

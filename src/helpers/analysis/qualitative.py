@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.config import INTERVIEWS_DIR
+from helpers.data.config import INTERVIEWS_DIR
 
 __all__ = [
     "CODING_FRAME_FILE",

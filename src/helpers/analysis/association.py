@@ -22,8 +22,8 @@ import pandas as pd
 from scipy import stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
-from helpers import codebook
-from helpers.tables import MISSING_CODES
+from helpers.data import codebook
+from helpers.analysis.counts import MISSING_CODES
 
 __all__ = [
     "AGE_GROUPS",
@@ -32,7 +32,6 @@ __all__ = [
     "add_age_group",
     "cramers_v",
     "crosstab_with_tests",
-    "odds_ratio_chart",
     "ordinal_model",
 ]
 
@@ -374,43 +373,3 @@ def ordinal_model(df, outcome, predictors, scale=None, alpha=0.05):
         pseudo_r2=float(1 - fit.llf / llnull),
         converged=bool(fit.mle_retvals.get("converged", True)),
     )
-
-
-def odds_ratio_chart(coefficients, xlabel="Odds ratio (95%-interval, logaritmische schaal)"):
-    """Draw odds ratios with their confidence intervals (a forest plot).
-
-    Parameters
-    ----------
-    coefficients : pandas.DataFrame
-        ``OrdinalModelResult.coefficients``.
-    xlabel : str
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Dots with error bars on a log scale and a vertical line at 1 (no
-        association).
-    """
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
-
-    from helpers.figures import _interval_dots, _new_figure, _style_axes, _wrap
-    from helpers.render import format_number
-
-    table = coefficients.reset_index(drop=True)
-    fig = _new_figure(len(table), row_height=0.6)
-    ax = fig.add_subplot()
-    y = np.arange(len(table))
-    _interval_dots(ax, y, table["OR"], table["OR ondergrens"], table["OR bovengrens"])
-    ax.axvline(1.0, color="#222222", linestyle="--", linewidth=1)
-    ax.set_xscale("log")
-    low = min(0.5, float(table["OR ondergrens"].min()) * 0.9)
-    high = max(2.0, float(table["OR bovengrens"].max()) * 1.1)
-    ax.set_xlim(low, high)
-    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(0.25, 0.5, 1.0, 2.0, 4.0)))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: format_number(v, 2)))
-    ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.set_yticks(y, [_wrap(t, 40) for t in table["Term"]])
-    ax.invert_yaxis()
-    ax.set_xlabel(xlabel)
-    _style_axes(ax)
-    return fig

@@ -4,7 +4,7 @@ How to check whether items "hang together" before adding them up:
 
 * :func:`scale_items` takes the items of a scale or motive, keeps the valid
   answers 1-5, reverses negatively worded items (directions from
-  :func:`helpers.codebook.load_scales`) and keeps the complete cases
+  :func:`helpers.data.codebook.load_scales`) and keeps the complete cases
   (listwise deletion);
 * :func:`cronbach_alpha` gives Cronbach's alpha with a Feldt confidence
   interval;
@@ -25,13 +25,12 @@ import pandas as pd
 from scipy import stats
 from statsmodels.multivariate.factor import Factor
 
-from helpers import codebook
+from helpers.data import codebook
 
 __all__ = [
     "cronbach_alpha",
     "factor_loadings",
     "item_analysis",
-    "loadings_heatmap",
     "reverse_items",
     "scale_items",
     "scale_reliability",
@@ -91,7 +90,7 @@ def scale_items(df, motive=None, reverse=True):
     df : pandas.DataFrame
         Survey data with numeric codes.
     motive : str, optional
-        A key of :func:`helpers.codebook.load_scales` (e.g.
+        A key of :func:`helpers.data.codebook.load_scales` (e.g.
         ``"personal_values"``); all 14 items when omitted.
     reverse : bool, default True
         Reverse the negatively worded items, so that a high score always
@@ -284,41 +283,3 @@ def factor_loadings(items, n_factors=4, method="ml", rotation="oblimin", labels=
                          index=pd.Index(index, name="Stelling" if labels else "item"))
     table["Communaliteit"] = np.asarray(result.communality, dtype=float)
     return table
-
-
-def loadings_heatmap(loadings, threshold=0.3):
-    """Draw factor loadings as a heatmap (blue positive, orange negative).
-
-    Parameters
-    ----------
-    loadings : pandas.DataFrame
-        Output of :func:`factor_loadings`; columns ``F1``, ``F2``, ... are
-        drawn (``Communaliteit`` is left out).
-    threshold : float, default 0.3
-        Loadings with an absolute value below this are drawn but not
-        written in their cell, so the pattern stands out.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    import seaborn as sns
-
-    from helpers.figures import FIGURE_WIDTH, _wrap
-
-    from matplotlib.figure import Figure
-
-    factors = [c for c in loadings.columns if str(c).startswith("F")]
-    values = loadings[factors].astype(float)
-    annot = values.map(lambda v: f"{v:.2f}".replace(".", ",") if abs(v) >= threshold else "")
-    fig = Figure(figsize=(FIGURE_WIDTH, max(3.0, 0.45 * len(values) + 1.5)), layout="constrained")
-    ax = fig.add_subplot()
-    sns.heatmap(values, ax=ax, cmap="PuOr", vmin=-1, vmax=1, center=0, annot=annot, fmt="",
-                annot_kws={"fontsize": 8}, linewidths=0.5, linecolor="white",
-                cbar_kws={"label": "Lading", "shrink": 0.6},
-                yticklabels=[_wrap(label, 40) for label in values.index])
-    ax.set_xlabel("Factor")
-    ax.set_ylabel("")
-    ax.tick_params(axis="y", labelsize=8, length=0)
-    ax.tick_params(axis="x", length=0)
-    return fig

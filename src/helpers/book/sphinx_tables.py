@@ -1,7 +1,7 @@
-"""Sphinx extension: number the tables made by :func:`helpers.render.render_table`.
+"""Sphinx extension: number the tables made by :func:`helpers.present.render.render_table`.
 
 A table rendered in a notebook is HTML (a pandas Styler), which Sphinx cannot
-number as a table by itself. :func:`helpers.render.render_table` marks its HTML
+number as a table by itself. :func:`helpers.present.render.render_table` marks its HTML
 with ``data-label="..."`` and puts the caption in an HTML ``<caption>``. This
 extension finds those outputs while a page is read, wraps each one in an
 enumerable node of type ``table`` with the caption (placed above the table) and
@@ -23,7 +23,7 @@ itself stays deterministic: the CSV is derived from the table's data only.
 
 Works for tables displayed as a code-cell output and for tables glued with
 ``myst_nb.glue`` and pasted with ``{glue}`` on the same page. Enable it in
-``_config.yml`` under ``sphinx.extra_extensions`` as ``helpers.sphinx_tables``.
+``_config.yml`` under ``sphinx.extra_extensions`` as ``helpers.book.sphinx_tables``.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from pathlib import Path
 
 #: Root of the repository (the folder that holds ``pyproject.toml``).
 PROJECT_ROOT = Path(
-    os.environ.get("VEILIGHEID_PROJECT_ROOT", Path(__file__).resolve().parents[2])
+    os.environ.get("VEILIGHEID_PROJECT_ROOT", Path(__file__).resolve().parents[3])
 )
 
 DATA_DIR = PROJECT_ROOT / "data"
@@ -31,8 +31,10 @@ REFERENCE_DIR = DATA_DIR / "reference"
 #: (calibration deviations).
 SYNTHETIC_DIR = DATA_DIR / "synthetic"
 
-#: The report's published figures, one row per printed cell.
-REPORT_FIGURES = PROJECT_ROOT / "tests" / "data" / "report_figures.csv"
+#: The report's published survey figures, one row per printed cell.
+REPORT_FIGURES = REFERENCE_DIR / "report_figures.csv"
+#: Tabel 1 and the interview counts of section 2.1, as printed in the report.
+REPORT_TABLE1 = REFERENCE_DIR / "report_table1.csv"
 
 SURVEY_FILE = PROCESSED_DIR / "enquete.sav"
 MERGE_LOG_FILE = PROCESSED_DIR / "merge_log.csv"

@@ -1,6 +1,6 @@
 """Figure helpers: one look for every chart in the book.
 
-Each function takes a table from :mod:`helpers.tables` (percentages 0-100)
+Each function takes a table from :mod:`helpers.analysis.counts` (percentages 0-100)
 and returns a :class:`matplotlib.figure.Figure`. The figures are built
 without pyplot, so calling a helper never displays anything or changes
 global state; the notebook decides what to show (see :func:`to_image`).
@@ -14,21 +14,27 @@ sources), percentages written with a decimal comma.
 from __future__ import annotations
 
 import io
-import textwrap
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
 
-from helpers.render import format_number, format_percent
+from helpers.notation import format_number, format_percent
+from helpers.present.style import (
+    DIVERGING_COLOURS,
+    FIGURE_WIDTH,
+    NEUTRAL_GREY,
+    REFERENCE_COLOURS,
+    label_bars,
+    new_figure,
+    percent_axis,
+    style_axes,
+    wrap_label,
+)
 
 __all__ = [
-    "DIVERGING_COLOURS",
-    "NEUTRAL_GREY",
-    "REFERENCE_COLOURS",
     "interview_chart",
     "bin_participation_chart",
     "diverging_likert_chart",
@@ -38,62 +44,7 @@ __all__ = [
     "to_image",
 ]
 
-#: ColorBrewer PuOr (colour-blind safe), grey in the middle.
-NEUTRAL_GREY = "#c4c4c4"
-DIVERGING_COLOURS: tuple[str, ...] = ("#b35806", "#f1a340", NEUTRAL_GREY, "#998ec3", "#542788")
-#: Okabe-Ito blue (this survey) and orange (the reference).
-REFERENCE_COLOURS: tuple[str, ...] = ("#0072B2", "#E69F00")
-#: Width in inches: fits a phone screen at the book's image scaling.
-FIGURE_WIDTH = 7.0
-LABEL_WIDTH = 34
 _SUM_PREFIX = "Som "
-
-
-def _wrap(label: object, width: int = LABEL_WIDTH) -> str:
-    return "\n".join(textwrap.wrap(str(label), width)) or str(label)
-
-
-
-def _label_bars(ax, bars, values, fmt=format_percent, offset=0.8):
-    """Write each bar's value just right of its end (NaN bars stay bare)."""
-    for bar, value in zip(bars, values, strict=True):
-        if not np.isnan(value):
-            ax.text(
-                bar.get_width() + offset,
-                bar.get_y() + bar.get_height() / 2,
-                fmt(value),
-                va="center",
-                fontsize=8,
-            )
-
-
-def _interval_dots(ax, y, estimate, lower, upper, **kwargs):
-    """Draw point estimates with their interval as horizontal error bars."""
-    estimate = np.asarray(estimate, dtype=float)
-    err = np.vstack([estimate - np.asarray(lower, dtype=float),
-                     np.asarray(upper, dtype=float) - estimate])
-    ax.errorbar(estimate, y, xerr=err, fmt="o", color=REFERENCE_COLOURS[0],
-                ecolor="#555555", elinewidth=1.5, capsize=4, **kwargs)
-
-def _percent_axis(ax, decimals: int = 0, absolute: bool = False) -> None:
-    ax.xaxis.set_major_formatter(
-        FuncFormatter(
-            lambda x, _pos: format_percent(abs(x) if absolute else x, decimals)
-        )
-    )
-
-
-def _style_axes(ax) -> None:
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
-    ax.tick_params(axis="y", length=0)
-    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
-    ax.set_axisbelow(True)
-
-
-def _new_figure(n_rows: int, row_height: float = 0.55, extra: float = 1.6) -> Figure:
-    height = max(2.5, n_rows * row_height + extra)
-    return Figure(figsize=(FIGURE_WIDTH, height), layout="constrained")
 
 
 def _category_columns(table: pd.DataFrame, categories: Sequence[str] | None) -> list[str]:
@@ -151,7 +102,7 @@ def diverging_likert_chart(
     columns = _category_columns(table, categories)
     values = table[columns].astype(float).fillna(0.0).to_numpy()
     n_items = values.shape[0]
-    fig = _new_figure(n_items)
+    fig = new_figure(n_items)
     ax = fig.add_subplot()
     y = np.arange(n_items)
     neutral = values[:, 2]
@@ -174,7 +125,7 @@ def diverging_likert_chart(
             color=DIVERGING_COLOURS[k],
             edgecolor="white",
             linewidth=0.5,
-            label=_wrap(column, 14),
+            label=wrap_label(column, 14),
         )
         text_colour = "white" if k in (0, 4) else "black"
         for bar, value in zip(bars, values[:, k], strict=True):
@@ -192,11 +143,11 @@ def diverging_likert_chart(
     limit = min(100.0, np.ceil((reach + 5) / 10) * 10)
     ax.set_xlim(-limit, limit)
     ax.axvline(0, color="#555555", linewidth=0.8)
-    ax.set_yticks(y, [_wrap(label) for label in table.index])
+    ax.set_yticks(y, [wrap_label(label) for label in table.index])
     ax.invert_yaxis()
-    _percent_axis(ax, absolute=True)
+    percent_axis(ax, absolute=True)
     ax.set_xlabel(xlabel)
-    _style_axes(ax)
+    style_axes(ax)
     ax.legend(
         loc="lower center",
         bbox_to_anchor=(0.5, 1.0),
@@ -244,7 +195,7 @@ def reference_comparison_chart(
         else table.index
     )
     n_rows = len(table)
-    fig = _new_figure(n_rows, row_height=0.6)
+    fig = new_figure(n_rows, row_height=0.6)
     ax = fig.add_subplot()
     y = np.arange(n_rows)
     height = 0.8 / len(columns)
@@ -258,14 +209,14 @@ def reference_comparison_chart(
             color=REFERENCE_COLOURS[k % len(REFERENCE_COLOURS)],
             label=str(column),
         )
-        _label_bars(ax, bars, values)
+        label_bars(ax, bars, values)
     top = np.nanmax(pd.DataFrame(table[list(columns)]).apply(pd.to_numeric, errors="coerce").to_numpy())
     ax.set_xlim(0, min(100.0, np.ceil((float(top) + 8) / 10) * 10))
-    ax.set_yticks(y, [_wrap(label) for label in labels])
+    ax.set_yticks(y, [wrap_label(label) for label in labels])
     ax.invert_yaxis()
-    _percent_axis(ax)
+    percent_axis(ax)
     ax.set_xlabel(xlabel)
-    _style_axes(ax)
+    style_axes(ax)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, fontsize=8)
     if title:
         fig.suptitle(title)
@@ -307,17 +258,17 @@ def proportion_chart(
     series = data[column] if isinstance(data, pd.DataFrame) else data
     series = series[[label not in set(drop) for label in series.index]]
     values = pd.to_numeric(series, errors="coerce").astype(float).to_numpy()
-    fig = _new_figure(len(series), row_height=0.45)
+    fig = new_figure(len(series), row_height=0.45)
     ax = fig.add_subplot()
     y = np.arange(len(series))
     bars = ax.barh(y, np.nan_to_num(values), height=0.65, color=colour)
-    _label_bars(ax, bars, values)
+    label_bars(ax, bars, values)
     ax.set_xlim(0, min(100.0, np.ceil((np.nanmax(values) + 8) / 10) * 10))
-    ax.set_yticks(y, [_wrap(label) for label in series.index])
+    ax.set_yticks(y, [wrap_label(label) for label in series.index])
     ax.invert_yaxis()
-    _percent_axis(ax)
+    percent_axis(ax)
     ax.set_xlabel(xlabel)
-    _style_axes(ax)
+    style_axes(ax)
     if title:
         fig.suptitle(title)
     return fig
@@ -330,7 +281,7 @@ def interview_chart(table: pd.DataFrame, title: str | None = None) -> Figure:
     Parameters
     ----------
     table : pandas.DataFrame
-        The output of :func:`helpers.tables.interview_table`: columns
+        The output of :func:`helpers.analysis.interviews.interview_table`: columns
         ``Organisatie``, ``Functie``, ``Aantal``; its "Totaal"/"TOTAAL" rows
         are left out.
     title : str, optional
@@ -362,20 +313,20 @@ def interview_chart(table: pd.DataFrame, title: str | None = None) -> Figure:
     palette = (*REFERENCE_COLOURS, NEUTRAL_GREY)
     colour_of = {o: palette[k % len(palette)] for k, o in enumerate(organisations)}
     counts = rows["Aantal"].astype(float).to_numpy()
-    fig = _new_figure(len(rows), row_height=0.45)
+    fig = new_figure(len(rows), row_height=0.45)
     ax = fig.add_subplot()
     y = np.arange(len(rows))
     bars = ax.barh(y, counts, height=0.65,
                    color=[colour_of[o] for o in rows["Organisatie"]])
-    _label_bars(ax, bars, counts, fmt=format_number, offset=0.3)
+    label_bars(ax, bars, counts, fmt=format_number, offset=0.3)
     ax.set_xlim(0, float(np.ceil((counts.max() + 3) / 5) * 5))
     # Break long function names after their slashes, not inside words.
-    ax.set_yticks(y, [_wrap(label.replace("/", "/ ")) for label in labels])
+    ax.set_yticks(y, [wrap_label(label.replace("/", "/ ")) for label in labels])
     ax.invert_yaxis()
     ax.set_xlabel("Aantal geïnterviewde personen")
     handles = [Patch(color=colour_of[o], label=str(o)) for o in organisations]
     ax.legend(handles=handles, loc="lower right", frameon=False, fontsize=8)
-    _style_axes(ax)
+    style_axes(ax)
     if title:
         fig.suptitle(title)
     return fig
@@ -458,15 +409,15 @@ def bin_participation_chart(
         )
         y = np.arange(len(part))
         bars = ax.barh(y, np.nan_to_num(values), height=0.65, color=colours)
-        _label_bars(ax, bars, values)
+        label_bars(ax, bars, values)
         top = np.nanmax(values) if np.any(~np.isnan(values)) else 0.0
         ax.set_xlim(0, min(100.0, np.ceil((float(top) + 8) / 10) * 10))
-        ax.set_yticks(y, [_wrap(label) for label in part.index])
+        ax.set_yticks(y, [wrap_label(label) for label in part.index])
         ax.invert_yaxis()
-        _percent_axis(ax)
-        _style_axes(ax)
+        percent_axis(ax)
+        style_axes(ax)
         n_valid = format_number(int(part["N"].iloc[0]))
-        population = _wrap(part["Populatie"].iloc[0], population_width)
+        population = wrap_label(part["Populatie"].iloc[0], population_width)
         ax.set_title(f"{block} (N = {n_valid})\n{population}", loc="left", fontsize=9)
     axes[-1].set_xlabel(xlabel)
     if title:

@@ -34,7 +34,7 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 @lru_cache(maxsize=None)
 def _load(name):
-    text = resources.files("helpers").joinpath(name).read_text(encoding="utf-8")
+    text = resources.files("helpers.data").joinpath(name).read_text(encoding="utf-8")
     return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
 
 
@@ -70,6 +70,30 @@ def variable_names():
     list of str
     """
     return list(load_codebook()["variables"])
+
+
+def value_set_name(variable):
+    """Return the name of the value set a categorical variable uses.
+
+    Parameters
+    ----------
+    variable : str
+        Harmonised variable name.
+
+    Returns
+    -------
+    str
+        Key of ``value_sets`` in ``codebook.yaml`` (e.g. ``"likert"``).
+
+    Raises
+    ------
+    ValueError
+        If the variable is not categorical.
+    """
+    spec = load_codebook()["variables"][variable]
+    if spec["kind"] != "categorical":
+        raise ValueError(f"{variable!r} is not a categorical variable")
+    return spec["values"]
 
 
 def variable_label(name):

@@ -11,7 +11,7 @@ comes out.
 A note on meaning: a Wilson interval describes the sampling error of a
 **simple random sample**. The survey is a convenience sample, so the interval
 is a lower bound on the real uncertainty; it says nothing about selection
-bias (see :mod:`helpers.weighting`).
+bias (see :mod:`helpers.analysis.weighting`).
 """
 
 from __future__ import annotations
@@ -20,13 +20,12 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from helpers import codebook
-from helpers.tables import CATEGORY_SUMS, _value_set, category_counts, likert_counts
+from helpers.data import codebook
+from helpers.analysis.counts import category_counts, CATEGORY_SUMS, likert_counts
 
 __all__ = [
     "INTERVAL_COLUMNS",
     "add_intervals",
-    "interval_chart",
     "category_table_with_ci",
     "likert_table_with_ci",
     "wilson_interval",
@@ -93,7 +92,7 @@ def add_intervals(table_counts, alpha=0.05, columns=None, decimals=1):
     table_counts : pandas.DataFrame
         Counts, one row per item (index = item wording), a column ``"N"``
         with the valid answers and one column per category or sum, as
-        returned by :func:`helpers.tables.likert_counts`.
+        returned by :func:`helpers.analysis.counts.likert_counts`.
     alpha : float, default 0.05
         One minus the confidence level.
     columns : list of str, optional
@@ -169,7 +168,7 @@ def likert_table_with_ci(df, variables, columns=None, alpha=0.05, sort_by="Som e
         The long table of :func:`add_intervals`.
     """
     counts = likert_counts(df, variables)
-    value_set = _value_set(list(variables)[0])
+    value_set = codebook.value_set_name(list(variables)[0])
     positive = list(CATEGORY_SUMS[value_set])[-1]
 
     def _resolve(name):
@@ -210,47 +209,7 @@ def category_table_with_ci(df, variable, alpha=0.05, sums=True, decimals=1):
     row = {"N": int(counts.sum())}
     row.update({label: int(counts[code]) for code, label in labels.items()})
     if sums:
-        for label, codes in CATEGORY_SUMS.get(_value_set(variable), {}).items():
+        for label, codes in CATEGORY_SUMS.get(codebook.value_set_name(variable), {}).items():
             row[label] = int(counts.loc[list(codes)].sum())
     wide = pd.DataFrame([row], index=[codebook.variable_label(variable)])
     return add_intervals(wide, alpha=alpha, decimals=decimals)
-
-
-def interval_chart(long_table, xlabel="Percentage van de respondenten (95%-interval)"):
-    """Draw percentages as dots with their Wilson interval as error bars.
-
-    Parameters
-    ----------
-    long_table : pandas.DataFrame
-        Output of :func:`add_intervals` (or :func:`likert_table_with_ci`),
-        usually one category per item (e.g. ``columns=["Som eens"]``). Rows
-        are drawn top to bottom in table order; the label is the
-        ``Stelling``, plus the ``Categorie`` when an item has several rows.
-    xlabel : str
-        Label of the horizontal axis.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        One axes with one error bar per row.
-    """
-    from helpers.figures import _interval_dots, _new_figure, _percent_axis, _style_axes, _wrap
-
-    table = long_table.dropna(subset=["%"])
-    several = table["Stelling"].duplicated(keep=False)
-    labels = [f"{s}: {c}" if dup else s
-              for s, c, dup in zip(table["Stelling"], table["Categorie"], several, strict=True)]
-    fig = _new_figure(len(table), row_height=0.5)
-    ax = fig.add_subplot()
-    y = np.arange(len(table))
-    _interval_dots(ax, y, table["%"], table["Ondergrens"], table["Bovengrens"],
-                   markersize=6)
-    ax.set_yticks(y, [_wrap(label) for label in labels])
-    ax.invert_yaxis()
-    low = float(np.floor(table["Ondergrens"].min() / 10) * 10)
-    high = float(np.ceil(table["Bovengrens"].max() / 10) * 10)
-    ax.set_xlim(max(0.0, low - 5), min(100.0, high + 5))
-    _percent_axis(ax)
-    ax.set_xlabel(xlabel)
-    _style_axes(ax)
-    return fig

@@ -3,7 +3,7 @@
 ``make notebooks`` calls this after a change to data or helpers; nbval
 (``make test``) then proves that the stored outputs equal a fresh run.
 
-Usage: ``python -m helpers.notebooks [NOTEBOOK ...]`` (default: all notebooks
+Usage: ``python -m helpers.book.notebooks [NOTEBOOK ...]`` (default: all notebooks
 listed in ``notebooks/``).
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from helpers.config import PROJECT_ROOT
+from helpers.data.config import PROJECT_ROOT
 
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
 

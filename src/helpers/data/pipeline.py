@@ -2,9 +2,9 @@
 
 Command line::
 
-    python -m helpers.pipeline [--raw DIR] [--mappings DIR] [--out DIR]
+    python -m helpers.data.pipeline [--raw DIR] [--mappings DIR] [--out DIR]
 
-The raw folder defaults to :data:`helpers.config.RAW_DIR` (environment
+The raw folder defaults to :data:`helpers.data.config.RAW_DIR` (environment
 variable ``VEILIGHEID_RAW_DIR``), so the same command runs on the synthetic
 and on the real deliveries. Nothing in the output folder changes unless every
 file harmonises and the merged data pass the schema: both outputs are written
@@ -24,24 +24,24 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import codebook, config
-from helpers.errors import DeliveryError
-from helpers.harmonise import DECISION_COLUMNS, merge_deliveries
-from helpers.sav import read_sav, write_sav_atomic, write_text_atomic
-from helpers.schema import validate_survey
+from helpers.data import codebook, config
+from helpers.data.errors import DeliveryError
+from helpers.data.harmonise import DECISION_COLUMNS, merge_deliveries
+from helpers.data.sav import read_sav, write_sav_atomic, write_text_atomic
+from helpers.data.schema import validate_survey
 
 #: Value sets whose codes are ordered (SPSS measure "ordinal").
 ORDINAL_VALUE_SETS = ("education", "residence_duration", "appearance", "likert", "willingness")
 #: Written beside ``merge_log.csv`` only when the build decided something
 #: about the raw folder (an ignored non-SPSS file or folder): one row per
-#: entry, columns :data:`helpers.harmonise.DECISION_COLUMNS`. Removed by a
+#: entry, columns :data:`helpers.data.harmonise.DECISION_COLUMNS`. Removed by a
 #: build that made no such decision, so it never describes an older build.
 DECISIONS_FILE_NAME = "decisions.csv"
 #: SPSS print formats per codebook kind.
 _FORMATS = {"categorical": "F2.0", "numeric": "F3.0", "date": "DATE11"}
 
 
-def sav_metadata(df=None):
+def processed_sav_metadata(df=None):
     """SPSS metadata of the processed file, built from the codebook.
 
     Parameters
@@ -147,7 +147,7 @@ def build_processed(raw_dir=config.RAW_DIR, mappings_dir=config.MAPPINGS_DIR,
     log_tmp = _temp_path(out_dir, "merge_log.csv")
     dec_tmp = _temp_path(out_dir, DECISIONS_FILE_NAME)
     try:
-        write_sav_atomic(_to_writable(merged), sav_tmp, **sav_metadata(merged))
+        write_sav_atomic(_to_writable(merged), sav_tmp, **processed_sav_metadata(merged))
         write_text_atomic(merge_log.to_csv(index=False, lineterminator="\n"), log_tmp)
         if decisions:
             table = pd.DataFrame(decisions, columns=DECISION_COLUMNS)
@@ -265,7 +265,7 @@ def apply_labels(df, variables=None):
 def main(argv=None):
     """Command-line entry point; returns the exit code."""
     parser = argparse.ArgumentParser(
-        prog="python -m helpers.pipeline",
+        prog="python -m helpers.data.pipeline",
         description="Harmonise and merge the raw SPSS deliveries into enquete.sav.",
     )
     parser.add_argument("--raw", type=Path, default=config.RAW_DIR,

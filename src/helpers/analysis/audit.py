@@ -8,7 +8,7 @@ nothing is printed, read or written):
   :func:`missing_code_labels`, :func:`missing_code_counts`,
   :func:`item_availability`).
 * **Reproduction audit** (appendix B2): present the cell-by-cell comparison
-  of :func:`helpers.tables.published_vs_recomputed` per report table
+  of :func:`helpers.analysis.reproduction.published_vs_recomputed` per report table
   (:func:`audit_summary`, :func:`audit_detail`), check whether the printed
   percentages of a row can come from whole counts at all
   (:func:`row_consistency`, an exact integer check independent of the
@@ -17,7 +17,7 @@ nothing is printed, read or written):
 
 Display frames have Dutch column names; computational frames keep English
 ones. Numbers in generated Dutch text are formatted with
-:func:`helpers.render.format_number`.
+:func:`helpers.notation.format_number`.
 """
 
 from __future__ import annotations
@@ -27,17 +27,18 @@ import math
 import numpy as np
 import pandas as pd
 
-from helpers import codebook, config
-from helpers.render import format_number
-from helpers.tables import CATEGORY_SUMS, FIGURE_KEYS
+from helpers.data import codebook, config
+from helpers.notation import format_number
+from helpers.analysis.counts import CATEGORY_SUMS
+from helpers.analysis.reproduction import FIGURE_KEYS
 
 #: Tabel 1 and the interview counts of section 2.1, as printed in the report.
-REPORT_TABLE1 = config.PROJECT_ROOT / "tests" / "data" / "report_table1.csv"
+REPORT_TABLE1 = config.REPORT_TABLE1
 
 #: SPSS measurement levels in Dutch.
 MEASURE_NL = {"nominal": "nominaal", "ordinal": "ordinaal", "scale": "schaal"}
 
-#: Statuses of :func:`helpers.tables.published_vs_recomputed` in Dutch.
+#: Statuses of :func:`helpers.analysis.reproduction.published_vs_recomputed` in Dutch.
 STATUS_NL = {
     "match": "gelijk",
     "recorded deviation": "verklaard",
@@ -419,7 +420,7 @@ def report_table1_figures(expected):
     pandas.DataFrame
         Columns ``table``, ``variable`` (empty), ``row``, ``column`` (the
         function), ``value`` (int) and ``unit``; ready for
-        :func:`helpers.tables.published_vs_recomputed`.
+        :func:`helpers.analysis.reproduction.published_vs_recomputed`.
     """
     out = pd.DataFrame({
         "table": expected["table"].astype(str),
@@ -438,10 +439,10 @@ def interview_figures(table, summary):
     Parameters
     ----------
     table : pandas.DataFrame
-        :func:`helpers.tables.interview_table` (``Organisatie``,
+        :func:`helpers.analysis.interviews.interview_table` (``Organisatie``,
         ``Functie``, ``Aantal``).
     summary : pandas.Series
-        :func:`helpers.tables.interview_summary` (``Interviews``,
+        :func:`helpers.analysis.interviews.interview_summary` (``Interviews``,
         ``Respondenten``).
 
     Returns
@@ -513,7 +514,7 @@ def row_consistency(figures, value_labels=None):
     Parameters
     ----------
     figures : pandas.DataFrame
-        Published cells (:func:`helpers.tables.load_report_figures`).
+        Published cells (:func:`helpers.analysis.reproduction.load_report_figures`).
     value_labels : callable, optional
         ``value_labels(variable) -> {code: label}``; defaults to the
         codebook's.
@@ -649,7 +650,7 @@ def audit_summary(audit):
     Parameters
     ----------
     audit : pandas.DataFrame
-        :func:`helpers.tables.published_vs_recomputed` (``table``,
+        :func:`helpers.analysis.reproduction.published_vs_recomputed` (``table``,
         ``status``).
 
     Returns
@@ -698,7 +699,7 @@ def audit_detail(audit, table, reasons=None, variable_label=None, flat=False):
     Parameters
     ----------
     audit : pandas.DataFrame
-        :func:`helpers.tables.published_vs_recomputed`.
+        :func:`helpers.analysis.reproduction.published_vs_recomputed`.
     table : str
         Report table (``"Tabel 3"``) or text section (``"Tekst 2.2.3"``);
         a list of them gives one frame for all.
@@ -772,7 +773,7 @@ def reference_sums(reference, value_labels=None):
     Parameters
     ----------
     reference : pandas.DataFrame
-        :func:`helpers.tables.load_reference` (``table``, ``variable``,
+        :func:`helpers.analysis.comparison.load_reference` (``table``, ``variable``,
         ``category``, ``percent``).
     value_labels : callable, optional
         ``value_labels(variable) -> {code: label}``; defaults to the

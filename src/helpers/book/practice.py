@@ -4,7 +4,7 @@ Three appendices of the book turn the study's instruments into teaching
 material for the course "Project Integrale Veiligheid":
 
 * the resident questionnaire, generated from the harmonised codebook
-  (``codebook.yaml``), the routing rules in :data:`helpers.codebook.FILTERS`
+  (``codebook.yaml``), the routing rules in :data:`helpers.data.codebook.FILTERS`
   and the items that the merged survey marks as not asked (code 97);
 * the interview guide for local safety partners, one or two open questions
   with a probe per theme of the coding frame
@@ -27,9 +27,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.codebook import NOT_ASKED
-from helpers.config import INTERVIEWS_DIR
-from helpers.render import format_number
+from helpers.data.codebook import NOT_ASKED
+from helpers.data.config import INTERVIEWS_DIR
+from helpers.notation import format_number
 
 __all__ = [
     "CODING_KEY_FILE",
@@ -49,7 +49,7 @@ __all__ = [
     "not_asked_by_municipality",
     "questionnaire_items",
     "questionnaire_to_markdown",
-    "routing_table",
+    "questionnaire_routing",
     "transcript_to_markdown",
 ]
 
@@ -163,7 +163,7 @@ def questionnaire_items(
     ----------
     codebook : mapping
         The harmonised codebook as returned by
-        :func:`helpers.codebook.load_codebook` (keys ``variables`` and
+        :func:`helpers.data.codebook.load_codebook` (keys ``variables`` and
         ``value_sets``).
     blocks : sequence of mapping, default :data:`QUESTIONNAIRE_BLOCKS`
         Blocks in asking order; each names its ``section``,
@@ -255,7 +255,7 @@ def _implied_state(variable: str, filters: Mapping) -> dict:
     return state
 
 
-def routing_table(items: pd.DataFrame, filters: Mapping) -> pd.DataFrame:
+def questionnaire_routing(items: pd.DataFrame, filters: Mapping) -> pd.DataFrame:
     """Derive the questionnaire's skip instructions from the routing filters.
 
     For every answer of every question that leads into filtered questions,
@@ -270,7 +270,7 @@ def routing_table(items: pd.DataFrame, filters: Mapping) -> pd.DataFrame:
     filters : mapping
         ``{variable: [alternative, ...]}`` where each alternative is
         ``{variable: allowed codes}``; the question is asked when any
-        alternative holds (:data:`helpers.codebook.FILTERS`).
+        alternative holds (:data:`helpers.data.codebook.FILTERS`).
 
     Returns
     -------
@@ -284,7 +284,7 @@ def routing_table(items: pd.DataFrame, filters: Mapping) -> pd.DataFrame:
     --------
     >>> items = pd.DataFrame({"number": [1, 2, 3], "variable": ["a", "b", "c"],
     ...     "answers": [((1, "Ja"), (2, "Nee")), ((1, "Ja"),), ()]})
-    >>> routing_table(items, {"b": [{"a": [1]}]})[["answer", "goto_number"]].values.tolist()
+    >>> questionnaire_routing(items, {"b": [{"a": [1]}]})[["answer", "goto_number"]].values.tolist()
     [['Nee', 3]]
     """
     variables = items["variable"].tolist()
@@ -337,7 +337,7 @@ def not_asked_by_municipality(
     """Find the questions a municipality left out of its questionnaire.
 
     A question counts as not asked in a municipality when every respondent
-    of that municipality has the code :data:`helpers.codebook.NOT_ASKED`
+    of that municipality has the code :data:`helpers.data.codebook.NOT_ASKED`
     (97) for it.
 
     Parameters
@@ -416,7 +416,7 @@ def questionnaire_to_markdown(
     items : pandas.DataFrame
         Output of :func:`questionnaire_items`.
     routing : pandas.DataFrame, optional
-        Output of :func:`routing_table`; adds "ga naar vraag N" after the
+        Output of :func:`questionnaire_routing`; adds "ga naar vraag N" after the
         answers that skip questions.
     filters : mapping, optional
         Routing filters; adds "Alleen als ..." before filtered questions.

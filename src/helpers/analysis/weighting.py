@@ -31,8 +31,8 @@ import pandas as pd
 from weightipy import scheme_from_dict, validate_scheme_dict
 from weightipy import weight as _weightipy_weight
 
-from helpers import codebook
-from helpers.tables import CATEGORY_SUMS, MISSING_CODES, _value_set, category_counts
+from helpers.data import codebook
+from helpers.analysis.counts import category_counts, CATEGORY_SUMS, MISSING_CODES
 
 __all__ = [
     "OCCUPATION_GROUPS",
@@ -46,7 +46,6 @@ __all__ = [
     "reference_margins",
     "simulate_population",
     "simulate_recruitment_bias",
-    "simulation_chart",
     "summarise_simulation",
     "weighted_percentages",
 ]
@@ -69,7 +68,7 @@ def margins_table(reference, variables=WEIGHTING_VARIABLES):
     Parameters
     ----------
     reference : pandas.DataFrame
-        Reference figures as returned by :func:`helpers.tables.load_reference`
+        Reference figures as returned by :func:`helpers.analysis.comparison.load_reference`
         (columns ``variable``, ``category``, ``percent``).
     variables : sequence of str, default ("gender", "education", "occupation")
         Categorical codebook variables to build margins for.
@@ -99,7 +98,7 @@ def margins_table(reference, variables=WEIGHTING_VARIABLES):
         if ref.empty:
             raise ValueError(f"reference: no figures for {variable!r}")
         printed = dict(zip(ref["category"], ref["percent"].astype(float)))
-        known_sums = set(CATEGORY_SUMS.get(_value_set(variable), {}))
+        known_sums = set(CATEGORY_SUMS.get(codebook.value_set_name(variable), {}))
         printed = {k: v for k, v in printed.items() if k not in known_sums}
         unknown = set(printed) - set(labels.values())
         if unknown:
@@ -137,7 +136,7 @@ def reference_margins(reference, variables=WEIGHTING_VARIABLES):
     Parameters
     ----------
     reference : pandas.DataFrame
-        As returned by :func:`helpers.tables.load_reference`.
+        As returned by :func:`helpers.analysis.comparison.load_reference`.
     variables : sequence of str
         Weighting variables.
 
@@ -383,7 +382,7 @@ def weighted_percentages(df, variable, weights, sums=True):
     rows = [(label, (code,)) for code, label in labels.items()]
     if sums:
         rows += [(label, tuple(c)) for label, c in
-                 CATEGORY_SUMS.get(_value_set(variable), {}).items()]
+                 CATEGORY_SUMS.get(codebook.value_set_name(variable), {}).items()]
     n_total = int(counts.sum())
     w_total = float(wsum.sum())
     if n_total == 0 or w_total <= 0:
@@ -652,44 +651,3 @@ def summarise_simulation(results):
         "SD ongewogen": grouped["ongewogen"].std(),
         "Geslaagd": grouped["gewogen"].count().astype(np.int64),
     })
-
-
-def simulation_chart(results, xlabel="Geschat aandeel 'onverzorgd' (%)"):
-    """Draw the spread of simulated estimates per recruitment mode.
-
-    Parameters
-    ----------
-    results : pandas.DataFrame
-        Output of :func:`simulate_recruitment_bias`.
-    xlabel : str
-        Label of the horizontal axis.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Box plots of the unweighted and the raked estimates per mode, with a
-        dashed vertical line at the population value.
-    """
-    import seaborn as sns
-
-    from helpers.figures import REFERENCE_COLOURS, _new_figure, _percent_axis, _style_axes
-
-    long = results.melt(id_vars=["Wervingswijze", "replication", "truth"],
-                        value_vars=["ongewogen", "gewogen"], var_name="Schatting",
-                        value_name="estimate").dropna(subset=["estimate"])
-    long["Schatting"] = long["Schatting"].map({"ongewogen": "Ongewogen",
-                                               "gewogen": "Gewogen (raking)"})
-    fig = _new_figure(len(RECRUITMENT_MODES) * 2, row_height=0.55)
-    ax = fig.add_subplot()
-    sns.boxplot(data=long, x="estimate", y="Wervingswijze", hue="Schatting", ax=ax,
-                palette=list(REFERENCE_COLOURS), fliersize=2, linewidth=0.8,
-                order=list(RECRUITMENT_MODES.values()))
-    truth = float(results["truth"].iloc[0])
-    ax.axvline(truth, color="#222222", linestyle="--", linewidth=1.2,
-               label="Waarde in de populatie")
-    ax.set_ylabel("")
-    _percent_axis(ax)
-    ax.set_xlabel(xlabel)
-    _style_axes(ax)
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False, fontsize=8)
-    return fig

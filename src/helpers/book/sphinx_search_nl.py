@@ -12,7 +12,7 @@ This extension registers a Dutch search language that stems with
 ``"dutch_porter"`` (the old algorithm, kept under that name since 3.0), so
 index and query agree again. With snowballstemmer < 3 it uses ``"dutch"``,
 which is then the same algorithm. Enable it in ``_config.yml`` under
-``sphinx.extra_extensions`` as ``helpers.sphinx_search_nl``.
+``sphinx.extra_extensions`` as ``helpers.book.sphinx_search_nl``.
 """
 
 from __future__ import annotations

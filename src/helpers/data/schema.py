@@ -23,8 +23,8 @@ from functools import lru_cache
 import pandas as pd
 import pandera.pandas as pa
 
-from helpers import codebook
-from helpers.errors import DeliveryError
+from helpers.data import codebook
+from helpers.data.errors import DeliveryError
 
 #: Variables that take no missing codes.
 NO_MISSING_CODES = ("municipality", "recruitment")

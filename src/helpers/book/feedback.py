@@ -5,14 +5,14 @@ results. This module
 
 * builds the tables of one municipality (the layouts of Tabel 4, 5 and 8,
   and of Tabel 6 and 7 where the municipality has a BIN) with small-cell
-  protection (:mod:`helpers.disclosure`) and 95% Wilson intervals;
+  protection (:mod:`helpers.analysis.disclosure`) and 95% Wilson intervals;
 * writes one notebook per municipality from the template
   ``notebooks/gemeenten/_template.ipynb`` and executes it, so the pages are
   committed with outputs that nbval verifies.
 
 Command line::
 
-    python -m helpers.feedback [--no-execute] [--out DIR]
+    python -m helpers.book.feedback [--no-execute] [--out DIR]
 
 The template's cell tagged ``parameters`` sets ``MUNICIPALITY`` (the
 harmonised code, 1 = Gemeente A); the generator rewrites that cell and the
@@ -37,10 +37,15 @@ import nbformat
 import numpy as np
 import pandas as pd
 
-from helpers import codebook, config
-from helpers.disclosure import THRESHOLD, collapse_categories, protect_counts, protected_long_table
-from helpers.render import format_number
-from helpers.tables import likert_counts, likert_table
+from helpers.data import codebook, config
+from helpers.analysis.disclosure import (
+    collapse_categories,
+    protect_counts,
+    protected_long_table,
+    THRESHOLD,
+)
+from helpers.notation import format_number
+from helpers.analysis.counts import likert_counts, likert_table
 
 __all__ = [
     "BIN_ITEMS",
@@ -52,11 +57,11 @@ __all__ = [
     "battery_counts",
     "bin_counts",
     "count_text",
-    "generate",
+    "generate_pages",
     "has_bin",
     "join_dutch",
     "load_designs",
-    "municipality_letter",
+    "municipality_slug",
     "municipality_name",
     "not_asked",
     "notebook_path",
@@ -138,8 +143,8 @@ def municipality_name(code):
     return labels[int(code)]
 
 
-def municipality_letter(code):
-    """Return the lower-case letter of a municipality, e.g. ``"a"`` for 1.
+def municipality_slug(code):
+    """Return the slug of a municipality page, e.g. ``"a"`` for 1 (``gemeente_a``).
 
     Parameters
     ----------
@@ -164,7 +169,7 @@ def notebook_path(code, out_dir=OUT_DIR):
     -------
     pathlib.Path
     """
-    return Path(out_dir) / f"gemeente_{municipality_letter(code)}.ipynb"
+    return Path(out_dir) / f"gemeente_{municipality_slug(code)}.ipynb"
 
 
 def table_label(code, name):
@@ -180,7 +185,7 @@ def table_label(code, name):
     -------
     str
     """
-    return f"tbl-gemeente-{municipality_letter(code)}-{name}"
+    return f"tbl-gemeente-{municipality_slug(code)}-{name}"
 
 
 def join_dutch(words):
@@ -407,7 +412,7 @@ def protected_table(counts, level_names=("Stelling", "Antwoord"), intervals=True
     Returns
     -------
     pandas.DataFrame
-        See :func:`helpers.disclosure.protected_long_table`.
+        See :func:`helpers.analysis.disclosure.protected_long_table`.
     """
     frames = [counts] if isinstance(counts, pd.DataFrame) else list(counts)
     parts = [
@@ -446,7 +451,7 @@ def render_page(template, code):
     ValueError
         If the template has no cell tagged ``parameters`` or more than one.
     """
-    name, letter = municipality_name(code), municipality_letter(code)
+    name, letter = municipality_name(code), municipality_slug(code)
     nb = copy.deepcopy(template)
     parameter_cells = [
         c for c in nb.cells if PARAMETERS_TAG in c.get("metadata", {}).get("tags", [])
@@ -488,7 +493,7 @@ def _write_atomic(nb, path):
     return tmp
 
 
-def generate(out_dir=OUT_DIR, template=TEMPLATE, codes=None, execute=True):
+def generate_pages(out_dir=OUT_DIR, template=TEMPLATE, codes=None, execute=True):
     """Write (and execute) the feedback page of every municipality.
 
     Parameters
@@ -500,7 +505,7 @@ def generate(out_dir=OUT_DIR, template=TEMPLATE, codes=None, execute=True):
     codes : iterable of int, optional
         Municipality codes; default all ten of the codebook.
     execute : bool, default True
-        Execute each page (``helpers.notebooks.execute_in_place``) before it
+        Execute each page (``helpers.book.notebooks.execute_in_place``) before it
         replaces the old one; without, the pages have no outputs.
 
     Returns
@@ -508,7 +513,7 @@ def generate(out_dir=OUT_DIR, template=TEMPLATE, codes=None, execute=True):
     list of pathlib.Path
         The pages written, in code order.
     """
-    from helpers.notebooks import execute_in_place
+    from helpers.book.notebooks import execute_in_place
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -531,13 +536,13 @@ def generate(out_dir=OUT_DIR, template=TEMPLATE, codes=None, execute=True):
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit code."""
     parser = argparse.ArgumentParser(
-        prog="python -m helpers.feedback",
+        prog="python -m helpers.book.feedback",
         description="Write the ten municipality feedback pages from the template.",
     )
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="output folder")
     parser.add_argument("--no-execute", action="store_true", help="write without outputs")
     args = parser.parse_args(argv)
-    for path in generate(args.out, execute=not args.no_execute):
+    for path in generate_pages(args.out, execute=not args.no_execute):
         print(f"wrote {path}")
     return 0
 

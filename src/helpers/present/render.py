@@ -3,7 +3,7 @@
 One function, :func:`render_table`, turns a DataFrame into a styled,
 deterministic HTML table with a caption and a label. In Jupyter the table
 shows with its caption; in the built book the extension
-:mod:`helpers.sphinx_tables` turns the caption into "Tabel N: ..." and makes
+:mod:`helpers.book.sphinx_tables` turns the caption into "Tabel N: ..." and makes
 the label referenceable with ``{numref}`label```.
 
 Numbers are written the Flemish way: decimal comma, a point between
@@ -11,7 +11,7 @@ thousands (``1.219``), percentages as ``85%``.
 
 Every table also carries its data as CSV, embedded in the HTML as
 ``<script type="text/csv" data-for="label">`` (invisible in Jupyter). In the
-built book :mod:`helpers.sphinx_tables` writes it to
+built book :mod:`helpers.book.sphinx_tables` writes it to
 ``_build/html/_tabellen/<label>.csv`` and replaces the element with a
 "Download als CSV" link under the table.
 """
@@ -19,27 +19,21 @@ built book :mod:`helpers.sphinx_tables` writes it to
 from __future__ import annotations
 
 import html
-import math
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from numbers import Number
 
 import pandas as pd
 
+from helpers.notation import MISSING_MARK, format_number, format_percent
+
 __all__ = [
     "RenderedTable",
-    "format_number",
     "table_csv",
-    "format_percent",
     "make_label",
     "render_table",
 ]
-
-#: Shown for missing values.
-MISSING_MARK = "–"
 
 #: ``type`` of the ``<script>`` element that embeds a table's CSV export.
 CSV_SCRIPT_TYPE = "text/csv"
@@ -79,72 +73,6 @@ TABLE_STYLES: list[dict[str, str]] = [
         "props": "border-bottom: 1px solid rgba(128, 128, 128, 0.35);",
     },
 ]
-
-
-def format_number(value: object, decimals: int = 0) -> str:
-    """Format a number with a decimal comma and a point between thousands.
-
-    Parameters
-    ----------
-    value : object
-        A number; missing values (None, NaN, pd.NA) give ``MISSING_MARK``.
-    decimals : int, default 0
-        Number of decimals.
-
-    Returns
-    -------
-    str
-        The formatted number.
-
-    Examples
-    --------
-    >>> format_number(1219)
-    '1.219'
-    >>> format_number(48.25, decimals=1)
-    '48,3'
-    """
-    if value is None or value is pd.NA:
-        return MISSING_MARK
-    if not isinstance(value, Number) or isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and math.isnan(value):
-        return MISSING_MARK
-    quantum = Decimal(1).scaleb(-decimals)
-    rounded = Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
-    text = f"{rounded:,.{decimals}f}"
-    return text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
-
-
-def format_percent(value: object, decimals: int = 0, unit: str = "percent") -> str:
-    """Format a share as a Flemish percentage, e.g. ``85%`` or ``42,5%``.
-
-    Parameters
-    ----------
-    value : object
-        The share; missing values give ``MISSING_MARK``.
-    decimals : int, default 0
-        Number of decimals.
-    unit : {"percent", "fraction"}, default "percent"
-        Whether ``value`` is already a percentage (85) or a fraction (0.85).
-
-    Returns
-    -------
-    str
-        The formatted percentage.
-
-    Examples
-    --------
-    >>> format_percent(0.425, decimals=1, unit="fraction")
-    '42,5%'
-    """
-    if unit not in {"percent", "fraction"}:
-        raise ValueError(f"unit must be 'percent' or 'fraction', not {unit!r}")
-    text = format_number(value, decimals)
-    if text == MISSING_MARK or not isinstance(value, Number):
-        return text
-    if unit == "fraction":
-        text = format_number(float(value) * 100, decimals)
-    return f"{text}%"
 
 
 def make_label(caption: str, prefix: str = "tbl") -> str:
@@ -294,7 +222,7 @@ def render_table(
         The table's number in the report (``"4"`` for Tabel 4): the book then
         shows "Tabel 4" as in the report. Tables of this book that the report
         does not have are numbered per page ("Tabel 6.1", "Tabel B2.1", ...)
-        from :mod:`helpers.sphinx_tables`.
+        from :mod:`helpers.book.sphinx_tables`.
     compact_columns : iterable of str, optional
         Text columns that hold short marks or codes (``"✓"``, ``"–"``,
         ``"≠ −1"``): centred and without the minimum width that wrapping

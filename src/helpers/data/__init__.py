@@ -1,0 +1,1 @@
+"""Data stage: paths, codebook, SPSS input/output, mappings, harmonisation, merge and validation."""
