@@ -81,16 +81,36 @@ PIPELINE_REPEATS = 3
 
 BUILD_COMMAND = ["jupyter-book", "build", ".", "-W", "-n", "--keep-going"]
 #: Not copied into the measurement copies.
-COPY_EXCLUDE_TOP = {".venv", "_build", ".pytest_cache", ".jupyter_cache", ".mypy_cache",
-                    ".ruff_cache"}
+COPY_EXCLUDE_TOP = {
+    ".venv",
+    "_build",
+    ".pytest_cache",
+    ".jupyter_cache",
+    ".mypy_cache",
+    ".ruff_cache",
+}
 COPY_EXCLUDE_ANY = {"__pycache__", ".ipynb_checkpoints"}
-KEY_PACKAGES = ("jupyter-book", "sphinx", "myst-nb", "jupyter-cache", "nbclient", "ipykernel",
-                "pandas", "numpy", "pyreadstat", "pandera", "matplotlib", "pytest", "nbval")
+KEY_PACKAGES = (
+    "jupyter-book",
+    "sphinx",
+    "myst-nb",
+    "jupyter-cache",
+    "nbclient",
+    "ipykernel",
+    "pandas",
+    "numpy",
+    "pyreadstat",
+    "pandera",
+    "matplotlib",
+    "pytest",
+    "nbval",
+)
 
 
 # --------------------------------------------------------------------------
 # Workers: run in a subprocess, print one JSON line on stdout.
 # --------------------------------------------------------------------------
+
 
 def _rss_kib():
     """Current resident set of this process in KiB (Linux), or None."""
@@ -106,23 +126,30 @@ def _rss_kib():
 
 def _peak_kib():
     import resource
+
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
 
 
 def _worker_pipeline(args):
     from helpers.data.pipeline import build_processed
+
     baseline = _rss_kib()
     start = time.perf_counter()
     merged, merge_log = build_processed(args.raw, args.mappings, args.out)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "rows_read": int(merge_log["rows_read"].sum()),
-            "rows_written": int(len(merged)), "baseline_rss_kib": baseline,
-            "peak_rss_kib": _peak_kib()}
+    return {
+        "seconds": seconds,
+        "rows_read": int(merge_log["rows_read"].sum()),
+        "rows_written": int(len(merged)),
+        "baseline_rss_kib": baseline,
+        "peak_rss_kib": _peak_kib(),
+    }
 
 
 def _worker_readwrite(args):
     import pyreadstat
     from scale import sav_write_kwargs
+
     baseline = _rss_kib()
     paths = sorted(Path(args.raw).glob("*.sav"))
     out = Path(args.out)
@@ -130,26 +157,36 @@ def _worker_readwrite(args):
     rows = 0
     start = time.perf_counter()
     for path in paths:
-        df, meta = pyreadstat.read_sav(str(path), user_missing=True,
-                                       apply_value_formats=False)
+        df, meta = pyreadstat.read_sav(str(path), user_missing=True, apply_value_formats=False)
         pyreadstat.write_sav(df, str(out / path.name), **sav_write_kwargs(meta))
         rows += len(df)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "rows_read": rows, "files": len(paths),
-            "baseline_rss_kib": baseline, "peak_rss_kib": _peak_kib()}
+    return {
+        "seconds": seconds,
+        "rows_read": rows,
+        "files": len(paths),
+        "baseline_rss_kib": baseline,
+        "peak_rss_kib": _peak_kib(),
+    }
 
 
 def _worker_nbclient(args):
     import nbformat
     from nbclient import NotebookClient
+
     per_notebook = {}
     for rel in args.notebooks:
         path = Path(args.root) / rel
         nb = nbformat.read(path, as_version=4)
         kernel = nb.metadata.get("kernelspec", {}).get("name", "python3")
         start = time.perf_counter()
-        NotebookClient(nb, timeout=600, kernel_name=kernel, record_timing=False,
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        NotebookClient(
+            nb,
+            timeout=600,
+            kernel_name=kernel,
+            record_timing=False,
+            resources={"metadata": {"path": str(path.parent)}},
+        ).execute()
         per_notebook[rel] = time.perf_counter() - start
     return {"seconds": sum(per_notebook.values()), "per_notebook": per_notebook}
 
@@ -164,8 +201,11 @@ def _worker_main(argv):
     parser.add_argument("--notebooks", nargs="*", default=[])
     args = parser.parse_args(argv)
     sys.path.insert(0, str(HERE))
-    result = {"pipeline": _worker_pipeline, "readwrite": _worker_readwrite,
-              "nbclient": _worker_nbclient}[args.kind](args)
+    result = {
+        "pipeline": _worker_pipeline,
+        "readwrite": _worker_readwrite,
+        "nbclient": _worker_nbclient,
+    }[args.kind](args)
     print("RESULT " + json.dumps(result))
     return 0
 
@@ -173,6 +213,7 @@ def _worker_main(argv):
 # --------------------------------------------------------------------------
 # Helpers of the runner.
 # --------------------------------------------------------------------------
+
 
 def log(message):
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
@@ -221,8 +262,11 @@ def copy_repository(src, dst, keep_processed=False):
 
 def copy_env(root, extra_path=()):
     """Environment for commands in the copy ``root``."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("VEILIGHEID_") and k not in ("PYTHONPATH", "MPLBACKEND")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("VEILIGHEID_") and k not in ("PYTHONPATH", "MPLBACKEND")
+    }
     root = Path(root)
     env["PYTHONPATH"] = os.pathsep.join([str(root / "src"), *map(str, extra_path)])
     env["VEILIGHEID_PROJECT_ROOT"] = str(root)
@@ -249,9 +293,13 @@ def run_command(cmd, cwd, env, log_path):
     # Load of the machine (1-minute average) when the command ended: other work
     # running at the same time inflates every time measured.
     load = round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
-    return {"seconds": seconds, "returncode": proc.returncode,
-            "peak_rss_kib": usage.ru_maxrss, "log": str(log_path),
-            "load_average_after": load}
+    return {
+        "seconds": seconds,
+        "returncode": proc.returncode,
+        "peak_rss_kib": usage.ru_maxrss,
+        "log": str(log_path),
+        "load_average_after": load,
+    }
 
 
 def run_worker(kind, cwd, env, log_path, *args):
@@ -262,12 +310,20 @@ def run_worker(kind, cwd, env, log_path, *args):
     lines = [ln for ln in text.splitlines() if ln.startswith("RESULT ")]
     if outcome["returncode"] != 0 or not lines:
         tail = [ln for ln in text.strip().splitlines() if ln.strip()][-1:] or ["(no output)"]
-        return {"ok": False, "returncode": outcome["returncode"], "error": tail[0][:500],
-                "log": str(log_path), "process_seconds": outcome["seconds"]}
-    result = json.loads(lines[-1][len("RESULT "):])
-    result.update(ok=True, process_seconds=outcome["seconds"],
-                  process_peak_rss_kib=outcome["peak_rss_kib"],
-                  load_average_after=outcome["load_average_after"])
+        return {
+            "ok": False,
+            "returncode": outcome["returncode"],
+            "error": tail[0][:500],
+            "log": str(log_path),
+            "process_seconds": outcome["seconds"],
+        }
+    result = json.loads(lines[-1][len("RESULT ") :])
+    result.update(
+        ok=True,
+        process_seconds=outcome["seconds"],
+        process_peak_rss_kib=outcome["peak_rss_kib"],
+        load_average_after=outcome["load_average_after"],
+    )
     return result
 
 
@@ -275,14 +331,20 @@ def spread(values):
     """Summary of repeated timings: runs, best, median, worst, relative spread."""
     values = [float(v) for v in values]
     best = min(values)
-    return {"runs": values, "n": len(values), "best": best,
-            "median": statistics.median(values), "worst": max(values),
-            "spread_pct": (max(values) - best) / best * 100 if best > 0 else 0.0}
+    return {
+        "runs": values,
+        "n": len(values),
+        "best": best,
+        "median": statistics.median(values),
+        "worst": max(values),
+        "spread_pct": (max(values) - best) / best * 100 if best > 0 else 0.0,
+    }
 
 
 def toc_notebooks(root):
     """Notebooks (``.ipynb``) listed in ``_toc.yml``, globs resolved, in toc order."""
     import yaml
+
     root = Path(root)
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     entries = []
@@ -306,11 +368,13 @@ def toc_notebooks(root):
     found = []
     for kind, pattern in entries:
         if kind == "file":
-            candidates = [root / f"{pattern}.ipynb"] if not pattern.endswith(".ipynb") \
-                else [root / pattern]
+            candidates = (
+                [root / f"{pattern}.ipynb"] if not pattern.endswith(".ipynb") else [root / pattern]
+            )
         else:
-            candidates = sorted(root.glob(pattern + ("" if pattern.endswith(".ipynb")
-                                                     else ".ipynb")))
+            candidates = sorted(
+                root.glob(pattern + ("" if pattern.endswith(".ipynb") else ".ipynb"))
+            )
         for path in candidates:
             rel = path.relative_to(root).as_posix()
             if path.is_file() and rel not in found:
@@ -322,7 +386,8 @@ def machine_facts():
     """Date, machine and software versions."""
     facts = {
         "cores": os.cpu_count(),
-        "usable_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+        "usable_cores": len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
         else os.cpu_count(),
         "memory_gib": None,
         "cpu": None,
@@ -334,13 +399,16 @@ def machine_facts():
     try:
         meminfo = Path("/proc/meminfo").read_text(encoding="ascii")
         kib = int(next(ln for ln in meminfo.splitlines() if ln.startswith("MemTotal")).split()[1])
-        facts["memory_gib"] = round(kib / 1024 ** 2, 1)
+        facts["memory_gib"] = round(kib / 1024**2, 1)
     except (OSError, StopIteration, ValueError):
         pass
     try:
         cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
-        facts["cpu"] = next(ln.split(":", 1)[1].strip() for ln in cpuinfo.splitlines()
-                            if ln.startswith("model name"))
+        facts["cpu"] = next(
+            ln.split(":", 1)[1].strip()
+            for ln in cpuinfo.splitlines()
+            if ln.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
     packages = {}
@@ -355,26 +423,36 @@ def machine_facts():
 
 def source_facts():
     """Commit of the repository and whether the working tree differs from it."""
+
     def git(*args):
         try:
-            return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True,
-                                  check=True).stdout.strip()
+            return subprocess.run(
+                ["git", *args], cwd=REPO, capture_output=True, text=True, check=True
+            ).stdout.strip()
         except (OSError, subprocess.CalledProcessError):
             return None
+
     status = git("status", "--porcelain")
-    return {"commit": git("rev-parse", "HEAD"),
-            "uncommitted_changes": None if status is None else bool(status)}
+    return {
+        "commit": git("rev-parse", "HEAD"),
+        "uncommitted_changes": None if status is None else bool(status),
+    }
 
 
 # --------------------------------------------------------------------------
 # Measurements.
 # --------------------------------------------------------------------------
 
+
 def prepare_base(workdir):
     """A copy of the repository with ``data/processed`` built from its raw files."""
     base = copy_repository(REPO, workdir / "base")
-    outcome = run_command([sys.executable, "-m", "helpers.data.pipeline"], base, copy_env(base),
-                          workdir / "logs" / "base-pipeline.log")
+    outcome = run_command(
+        [sys.executable, "-m", "helpers.data.pipeline"],
+        base,
+        copy_env(base),
+        workdir / "logs" / "base-pipeline.log",
+    )
     if outcome["returncode"] != 0:
         raise SystemExit(f"the pipeline failed in the copy; see {outcome['log']}")
     return base
@@ -389,9 +467,16 @@ def measure_book(workdir, base, repeat):
     for i in range(repeat):
         log(f"book {i + 1}/{repeat}: executing the notebooks bare with nbclient")
         nb_copy = copy_repository(base, workdir / f"nbclient-{i}", keep_processed=True)
-        bare = run_worker("nbclient", nb_copy, copy_env(nb_copy, [HERE]),
-                          workdir / "logs" / f"nbclient-{i}.log", "--root", nb_copy,
-                          "--notebooks", *notebooks)
+        bare = run_worker(
+            "nbclient",
+            nb_copy,
+            copy_env(nb_copy, [HERE]),
+            workdir / "logs" / f"nbclient-{i}.log",
+            "--root",
+            nb_copy,
+            "--notebooks",
+            *notebooks,
+        )
         if not bare["ok"]:
             failures.append(f"nbclient: {bare['error']}")
         else:
@@ -410,15 +495,20 @@ def measure_book(workdir, base, repeat):
         for name, run in (("clean build", clean), ("rebuild", rebuild)):
             if run["returncode"] != 0:
                 failures.append(f"{name}: exit code {run['returncode']} (log {run['log']})")
-    result = {"notebooks": notebooks, "per_notebook_seconds": per_notebook,
-              "failures": failures, "command": " ".join(BUILD_COMMAND)}
+    result = {
+        "notebooks": notebooks,
+        "per_notebook_seconds": per_notebook,
+        "failures": failures,
+        "command": " ".join(BUILD_COMMAND),
+    }
     if bare_runs:
         result["nbclient_seconds"] = spread([r["seconds"] for r in bare_runs])
         result["nbclient_peak_rss_kib"] = max(r["process_peak_rss_kib"] for r in bare_runs)
     result["load_average_after"] = {
         "nbclient": [r.get("load_average_after") for r in bare_runs],
         "clean_build": [r["load_average_after"] for r in clean_runs],
-        "rebuild": [r["load_average_after"] for r in rebuild_runs]}
+        "rebuild": [r["load_average_after"] for r in rebuild_runs],
+    }
     result["clean_build_seconds"] = spread([r["seconds"] for r in clean_runs])
     result["clean_build_peak_rss_kib"] = max(r["peak_rss_kib"] for r in clean_runs)
     result["clean_build_returncodes"] = [r["returncode"] for r in clean_runs]
@@ -442,42 +532,91 @@ def measure_pipeline(workdir, base, scales):
     env = copy_env(base, [HERE])
     raw, mappings = base / "data" / "raw", base / "data" / "mappings"
     # Scaling runs in a subprocess too, with the copy's helpers.
-    max_rows = int(subprocess.run(
-        [sys.executable, "-c", "import scale,sys; print(scale.max_rows_per_file(sys.argv[1]))",
-         str(raw)], cwd=HERE, env=env, check=True, capture_output=True, text=True).stdout)
+    max_rows = int(
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import scale,sys; print(scale.max_rows_per_file(sys.argv[1]))",
+                str(raw),
+            ],
+            cwd=HERE,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
     feasible = ID_CAPACITY // max_rows
     scales = list(scales)
     proxy = None
     if max(scales) > feasible and max(scales) > 10 and feasible > 10:
         proxy = feasible
         scales.append(proxy)
-    out = {"id_capacity_per_file": ID_CAPACITY, "max_rows_per_raw_file": max_rows,
-           "largest_feasible_scale": feasible, "proxy_scale": proxy,
-           "repeats": PIPELINE_REPEATS, "scales": {}}
+    out = {
+        "id_capacity_per_file": ID_CAPACITY,
+        "max_rows_per_raw_file": max_rows,
+        "largest_feasible_scale": feasible,
+        "proxy_scale": proxy,
+        "repeats": PIPELINE_REPEATS,
+        "scales": {},
+    }
     for k in scales:
         folder = workdir / "scaled" / f"x{k}"
         log(f"pipeline: scaling the raw files {k}x")
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-c",
-                        "import scale,sys; scale.scale_raw_folder(*sys.argv[1:4], int(sys.argv[4]))",
-                        str(raw), str(mappings), str(folder), str(k)],
-                       cwd=HERE, env=env, check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import scale,sys; scale.scale_raw_folder(*sys.argv[1:4], int(sys.argv[4]))",
+                str(raw),
+                str(mappings),
+                str(folder),
+                str(k),
+            ],
+            cwd=HERE,
+            env=env,
+            check=True,
+        )
         scaling_seconds = time.perf_counter() - start
         pipe, bare = [], []
         for i in range(PIPELINE_REPEATS):
             log(f"pipeline: {k}x run {i + 1}/{PIPELINE_REPEATS}")
-            pipe.append(run_worker("pipeline", HERE, env,
-                                   workdir / "logs" / f"pipeline-x{k}-{i}.log", "--raw", folder,
-                                   "--mappings", mappings,
-                                   "--out", workdir / "scaled" / f"out-x{k}-{i}"))
-            bare.append(run_worker("readwrite", HERE, env,
-                                   workdir / "logs" / f"readwrite-x{k}-{i}.log", "--raw", folder,
-                                   "--out", workdir / "scaled" / f"bare-x{k}-{i}"))
+            pipe.append(
+                run_worker(
+                    "pipeline",
+                    HERE,
+                    env,
+                    workdir / "logs" / f"pipeline-x{k}-{i}.log",
+                    "--raw",
+                    folder,
+                    "--mappings",
+                    mappings,
+                    "--out",
+                    workdir / "scaled" / f"out-x{k}-{i}",
+                )
+            )
+            bare.append(
+                run_worker(
+                    "readwrite",
+                    HERE,
+                    env,
+                    workdir / "logs" / f"readwrite-x{k}-{i}.log",
+                    "--raw",
+                    folder,
+                    "--out",
+                    workdir / "scaled" / f"bare-x{k}-{i}",
+                )
+            )
             shutil.rmtree(workdir / "scaled" / f"bare-x{k}-{i}", ignore_errors=True)
             if not pipe[-1]["ok"]:
                 break  # a failure is deterministic: do not repeat it
-        entry = {"scale": k, "scaling_seconds": scaling_seconds,
-                 "load_average_after": [r.get("load_average_after") for r in pipe + bare]}
+        entry = {
+            "scale": k,
+            "scaling_seconds": scaling_seconds,
+            "load_average_after": [r.get("load_average_after") for r in pipe + bare],
+        }
         ok_bare = [r for r in bare if r["ok"]]
         if ok_bare:
             entry["rows"] = ok_bare[0]["rows_read"]
@@ -492,11 +631,16 @@ def measure_pipeline(workdir, base, scales):
             entry["pipeline_peak_rss_kib"] = max(r["peak_rss_kib"] for r in ok_pipe)
             entry["pipeline_baseline_rss_kib"] = ok_pipe[0]["baseline_rss_kib"]
             if ok_bare:
-                entry["ratio"] = entry["pipeline_seconds"]["best"] / entry["readwrite_seconds"]["best"]
+                entry["ratio"] = (
+                    entry["pipeline_seconds"]["best"] / entry["readwrite_seconds"]["best"]
+                )
                 entry["ratio_met"] = entry["ratio"] <= TARGET_PIPELINE_RATIO
-                entry["pipeline_seconds_per_row"] = entry["pipeline_seconds"]["best"] / entry["rows"]
-                entry["readwrite_seconds_per_row"] = (entry["readwrite_seconds"]["best"]
-                                                      / entry["rows"])
+                entry["pipeline_seconds_per_row"] = (
+                    entry["pipeline_seconds"]["best"] / entry["rows"]
+                )
+                entry["readwrite_seconds_per_row"] = (
+                    entry["readwrite_seconds"]["best"] / entry["rows"]
+                )
         else:
             failed = next(r for r in pipe if not r["ok"])
             entry["pipeline_ok"] = False
@@ -531,28 +675,34 @@ def measure_pipeline(workdir, base, scales):
 def measure_tests(workdir):
     """``make test`` from scratch (fresh .venv, no _build, no data/processed)."""
     root = copy_repository(REPO, workdir / "tests")
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("VEILIGHEID_") and k not in ("PYTHONPATH", "VIRTUAL_ENV",
-                                                            "MPLBACKEND")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("VEILIGHEID_") and k not in ("PYTHONPATH", "VIRTUAL_ENV", "MPLBACKEND")
+    }
     env["CI"] = env.get("CI", "1")
     venv_bin = str(Path(sys.executable).parent)
-    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep)
-                                  if p != venv_bin)
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != venv_bin)
     log("make test from scratch (fresh .venv in the copy)")
     run = run_command(["make", "test"], root, env, workdir / "logs" / "make-test.log")
     text = Path(run["log"]).read_text(encoding="utf-8", errors="replace").strip().splitlines()
     summary = next((ln for ln in reversed(text) if " passed" in ln or " failed" in ln), None)
-    return {"seconds": run["seconds"], "returncode": run["returncode"],
-            "peak_rss_kib": run["peak_rss_kib"], "pytest_summary": summary,
-            "load_average_after": run["load_average_after"],
-            "met": run["returncode"] == 0 and run["seconds"] < TARGET_TEST_SECONDS,
-            "note": "fresh .venv created by make (pip downloads unless cached locally); "
-                    "CI=1 as in .ci/run"}
+    return {
+        "seconds": run["seconds"],
+        "returncode": run["returncode"],
+        "peak_rss_kib": run["peak_rss_kib"],
+        "pytest_summary": summary,
+        "load_average_after": run["load_average_after"],
+        "met": run["returncode"] == 0 and run["seconds"] < TARGET_TEST_SECONDS,
+        "note": "fresh .venv created by make (pip downloads unless cached locally); "
+        "CI=1 as in .ci/run",
+    }
 
 
 # --------------------------------------------------------------------------
 # Dutch include file.
 # --------------------------------------------------------------------------
+
 
 def nl(x, digits=1):
     """Flemish number notation: decimal comma, point between thousands."""
@@ -591,59 +741,102 @@ def render_markdown(results):
     if book:
         if "build_ratio" in book:
             c, b = book["clean_build_seconds"], book["nbclient_seconds"]
-            result = (f"{_sec(c['best'])} tegen {_sec(b['best'])} voor "
-                      f"{len(book['notebooks'])} notebooks: {nl(book['build_ratio'], 2)} keer")
+            result = (
+                f"{_sec(c['best'])} tegen {_sec(b['best'])} voor "
+                f"{len(book['notebooks'])} notebooks: {nl(book['build_ratio'], 2)} keer"
+            )
             if book["failures"]:
                 result += " (bouw mislukt)"
-            rows.append(("Schone bouw van het boek tegenover de notebooks kaal uitvoeren "
-                         "(nbclient)", result, f"hoogstens {nl(TARGET_BUILD_RATIO, 1)} keer",
-                         _yes(book["build_ratio_met"])))
+            rows.append(
+                (
+                    "Schone bouw van het boek tegenover de notebooks kaal uitvoeren (nbclient)",
+                    result,
+                    f"hoogstens {nl(TARGET_BUILD_RATIO, 1)} keer",
+                    _yes(book["build_ratio_met"]),
+                )
+            )
         r = book["rebuild_seconds"]
-        rows.append(("Herbouw zonder wijziging tegenover de schone bouw",
-                     f"{_sec(r['best'])}: {nl(book['rebuild_fraction'] * 100, 1)} %",
-                     f"hoogstens {nl(TARGET_REBUILD_FRACTION * 100, 0)} %",
-                     _yes(book["rebuild_fraction_met"])))
+        rows.append(
+            (
+                "Herbouw zonder wijziging tegenover de schone bouw",
+                f"{_sec(r['best'])}: {nl(book['rebuild_fraction'] * 100, 1)} %",
+                f"hoogstens {nl(TARGET_REBUILD_FRACTION * 100, 0)} %",
+                _yes(book["rebuild_fraction_met"]),
+            )
+        )
     pipe = results.get("pipeline")
     if pipe:
         proxy = pipe.get("proxy_scale")
         for key, e in pipe["scales"].items():
             k = int(key)
-            what = (f"Pijplijn bij {k}x de gegevens ({nl(e.get('rows', 0), 0)} rijen) "
-                    "tegenover kaal lezen en schrijven met pyreadstat")
+            what = (
+                f"Pijplijn bij {k}x de gegevens ({nl(e.get('rows', 0), 0)} rijen) "
+                "tegenover kaal lezen en schrijven met pyreadstat"
+            )
             if k == proxy:
-                what = (f"Pijplijn bij {k}x, de grootste schaal binnen de nummerlimiet "
-                        f"({nl(e.get('rows', 0), 0)} rijen), tegenover kaal lezen en schrijven")
+                what = (
+                    f"Pijplijn bij {k}x, de grootste schaal binnen de nummerlimiet "
+                    f"({nl(e.get('rows', 0), 0)} rijen), tegenover kaal lezen en schrijven"
+                )
             if e.get("pipeline_ok"):
-                result = (f"{_sec(e['pipeline_seconds']['best'])} tegen "
-                          f"{_sec(e['readwrite_seconds']['best'])}: {nl(e['ratio'], 1)} keer; "
-                          f"{nl(e['pipeline_seconds_per_row'] * 1e6, 0)} µs per rij; "
-                          f"piekgeheugen {_mib(e['pipeline_peak_rss_kib'])}")
+                result = (
+                    f"{_sec(e['pipeline_seconds']['best'])} tegen "
+                    f"{_sec(e['readwrite_seconds']['best'])}: {nl(e['ratio'], 1)} keer; "
+                    f"{nl(e['pipeline_seconds_per_row'] * 1e6, 0)} µs per rij; "
+                    f"piekgeheugen {_mib(e['pipeline_peak_rss_kib'])}"
+                )
             else:
-                result = ("niet uitvoerbaar: de pijplijn aanvaardt per gemeente "
-                          f"respondentnummers tot 9.999, hier zijn er tot "
-                          f"{nl(pipe['max_rows_per_raw_file'] * k, 0)} nodig")
-            rows.append((what, result, f"hoogstens {nl(TARGET_PIPELINE_RATIO, 0)} keer",
-                         _yes(e.get("ratio_met"))))
+                result = (
+                    "niet uitvoerbaar: de pijplijn aanvaardt per gemeente "
+                    f"respondentnummers tot 9.999, hier zijn er tot "
+                    f"{nl(pipe['max_rows_per_raw_file'] * k, 0)} nodig"
+                )
+            rows.append(
+                (
+                    what,
+                    result,
+                    f"hoogstens {nl(TARGET_PIPELINE_RATIO, 0)} keer",
+                    _yes(e.get("ratio_met")),
+                )
+            )
         if "linear_ratio" in pipe:
             top = max(k for k in map(int, pipe["scales"]) if k != proxy)
-            result = (f"{nl(pipe['linear_ratio'], 2)} keer" if pipe["linear_ratio"] is not None
-                      else f"niet meetbaar (de pijplijn liep niet bij {top}x)")
-            rows.append((f"Lineaire groei: tijd per rij bij {top}x tegenover 10x", result,
-                         f"hoogstens {nl(TARGET_LINEAR_RATIO, 1)} keer",
-                         _yes(pipe["linear_met"])))
+            result = (
+                f"{nl(pipe['linear_ratio'], 2)} keer"
+                if pipe["linear_ratio"] is not None
+                else f"niet meetbaar (de pijplijn liep niet bij {top}x)"
+            )
+            rows.append(
+                (
+                    f"Lineaire groei: tijd per rij bij {top}x tegenover 10x",
+                    result,
+                    f"hoogstens {nl(TARGET_LINEAR_RATIO, 1)} keer",
+                    _yes(pipe["linear_met"]),
+                )
+            )
         if "proxy_linear_ratio" in pipe:
-            rows.append((f"Lineaire groei: tijd per rij bij {proxy}x tegenover 10x "
-                         f"(in de plaats van {max(SCALES)}x)",
-                         f"{nl(pipe['proxy_linear_ratio'], 2)} keer",
-                         f"hoogstens {nl(TARGET_LINEAR_RATIO, 1)} keer",
-                         _yes(pipe["proxy_linear_met"])))
+            rows.append(
+                (
+                    f"Lineaire groei: tijd per rij bij {proxy}x tegenover 10x "
+                    f"(in de plaats van {max(SCALES)}x)",
+                    f"{nl(pipe['proxy_linear_ratio'], 2)} keer",
+                    f"hoogstens {nl(TARGET_LINEAR_RATIO, 1)} keer",
+                    _yes(pipe["proxy_linear_met"]),
+                )
+            )
     tests = results.get("tests")
     if tests:
         result = _sec(tests["seconds"])
         if tests["returncode"] != 0:
             result += f" (mislukt, exitcode {tests['returncode']})"
-        rows.append(("`make test` vanaf nul (nieuwe omgeving, boek, alle tests)", result,
-                     "minder dan 15 min op CI", _yes(tests["met"])))
+        rows.append(
+            (
+                "`make test` vanaf nul (nieuwe omgeving, boek, alle tests)",
+                result,
+                "minder dan 15 min op CI",
+                _yes(tests["met"]),
+            )
+        )
     m = results["machine"]
     pk = m["packages"]
     lines = [
@@ -698,26 +891,42 @@ def _max_load(node):
 # Main.
 # --------------------------------------------------------------------------
 
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "_worker":
         return _worker_main(argv[1:])
-    parser = argparse.ArgumentParser(prog="python benchmarks/run.py",
-                                     description="Benchmark the book build and the pipeline.")
-    parser.add_argument("--quick", action="store_true",
-                        help="pipeline at 1x and 10x only, no book builds; writes "
-                             "benchmarks/results-quick.json and not the book's include file")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="number of clean builds / rebuilds / nbclient runs (default 1)")
-    parser.add_argument("--with-tests", action="store_true",
-                        help="also time `make test` from scratch in another copy")
-    parser.add_argument("--workdir", type=Path,
-                        help="folder for the copies (default: a new temporary folder)")
+    parser = argparse.ArgumentParser(
+        prog="python benchmarks/run.py", description="Benchmark the book build and the pipeline."
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="pipeline at 1x and 10x only, no book builds; writes "
+        "benchmarks/results-quick.json and not the book's include file",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="number of clean builds / rebuilds / nbclient runs (default 1)",
+    )
+    parser.add_argument(
+        "--with-tests",
+        action="store_true",
+        help="also time `make test` from scratch in another copy",
+    )
+    parser.add_argument(
+        "--workdir", type=Path, help="folder for the copies (default: a new temporary folder)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the workdir afterwards")
     parser.add_argument("--results", type=Path, help="results file (JSON)")
     parser.add_argument("--include", type=Path, help="Markdown include file")
-    parser.add_argument("--render-only", action="store_true",
-                        help="measure nothing: rewrite the include file from the results file")
+    parser.add_argument(
+        "--render-only",
+        action="store_true",
+        help="measure nothing: rewrite the include file from the results file",
+    )
     args = parser.parse_args(argv)
 
     if args.render_only:
@@ -728,8 +937,7 @@ def main(argv=None):
         log(f"wrote {include_path} from {results_path}")
         return 0
 
-    results_path = args.results or (HERE / ("results-quick.json" if args.quick
-                                            else "results.json"))
+    results_path = args.results or (HERE / ("results-quick.json" if args.quick else "results.json"))
     include_path = args.include or (None if args.quick else REPO / "book" / "_benchmarks.md")
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="veiligheid-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -741,28 +949,31 @@ def main(argv=None):
         "mode": "quick" if args.quick else "full",
         "machine": machine_facts(),
         "source": source_facts(),
-        "targets": {"build_ratio_max": TARGET_BUILD_RATIO,
-                    "rebuild_fraction_max": TARGET_REBUILD_FRACTION,
-                    "pipeline_ratio_max": TARGET_PIPELINE_RATIO,
-                    "linear_per_row_ratio_max": TARGET_LINEAR_RATIO,
-                    "make_test_seconds_max": TARGET_TEST_SECONDS},
+        "targets": {
+            "build_ratio_max": TARGET_BUILD_RATIO,
+            "rebuild_fraction_max": TARGET_REBUILD_FRACTION,
+            "pipeline_ratio_max": TARGET_PIPELINE_RATIO,
+            "linear_per_row_ratio_max": TARGET_LINEAR_RATIO,
+            "make_test_seconds_max": TARGET_TEST_SECONDS,
+        },
         "methods": {
             "time": "wall clock (time.perf_counter); pipeline and read/write timed inside "
-                    "their subprocess after imports, builds and nbclient as whole commands",
+            "their subprocess after imports, builds and nbclient as whole commands",
             "memory": "ru_maxrss in KiB: resource.getrusage(RUSAGE_SELF) of the measuring "
-                      "subprocess for pipeline and read/write; os.wait4 rusage (largest "
-                      "single process among the command and its waited-for descendants) "
-                      "for builds, nbclient and make test",
+            "subprocess for pipeline and read/write; os.wait4 rusage (largest "
+            "single process among the command and its waited-for descendants) "
+            "for builds, nbclient and make test",
             "repeats": f"pipeline and read/write best of {PIPELINE_REPEATS}; builds and "
-                       f"nbclient {args.repeat} time(s)",
+            f"nbclient {args.repeat} time(s)",
         },
     }
     try:
         base = prepare_base(workdir)
         if not args.quick:
             results["book"] = measure_book(workdir, base, max(1, args.repeat))
-        results["pipeline"] = measure_pipeline(workdir, base,
-                                               QUICK_SCALES if args.quick else SCALES)
+        results["pipeline"] = measure_pipeline(
+            workdir, base, QUICK_SCALES if args.quick else SCALES
+        )
         if args.with_tests:
             results["tests"] = measure_tests(workdir)
     finally:

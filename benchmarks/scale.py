@@ -48,10 +48,14 @@ def sav_write_kwargs(meta):
     labels = dict(zip(meta.column_names, meta.column_labels))
     missing = {}
     for name, ranges in (meta.missing_ranges or {}).items():
-        missing[name] = [r["lo"] if r["lo"] == r["hi"] else {"lo": r["lo"], "hi": r["hi"]}
-                         for r in ranges]
-    measure = {name: level for name, level in (meta.variable_measure or {}).items()
-               if level in ("nominal", "ordinal", "scale")}
+        missing[name] = [
+            r["lo"] if r["lo"] == r["hi"] else {"lo": r["lo"], "hi": r["hi"]} for r in ranges
+        ]
+    measure = {
+        name: level
+        for name, level in (meta.variable_measure or {}).items()
+        if level in ("nominal", "ordinal", "scale")
+    }
     return {
         "file_label": meta.file_label or "",
         "column_labels": labels,
@@ -201,6 +205,8 @@ def scale_raw_folder(raw_dir, mappings_dir, out_dir, k):
 
 def max_rows_per_file(raw_dir):
     """Largest number of rows of any ``.sav`` file in ``raw_dir`` (metadata only)."""
-    sizes = [pyreadstat.read_sav(str(p), metadataonly=True)[1].number_rows
-             for p in sorted(Path(raw_dir).glob("*.sav"))]
+    sizes = [
+        pyreadstat.read_sav(str(p), metadataonly=True)[1].number_rows
+        for p in sorted(Path(raw_dir).glob("*.sav"))
+    ]
     return max(sizes) if sizes else 0

@@ -49,8 +49,14 @@ def delivery_a():
         "resp_nr": [1, 2, 3, 4, 5, 7],
         "geslacht": ["M", "V", "V", "X", "", "M"],
         "lft": [34, 51, 999, 40, NAN, 67],
-        "datum": [dt.date(2020, 1, 10), dt.date(2020, 2, 3), dt.date(2020, 2, 3),
-                  dt.date(2020, 2, 4), None, dt.date(2020, 3, 30)],
+        "datum": [
+            dt.date(2020, 1, 10),
+            dt.date(2020, 2, 3),
+            dt.date(2020, 2, 3),
+            dt.date(2020, 2, 4),
+            None,
+            dt.date(2020, 3, 30),
+        ],
         "opl": [1, 2, 9, 7, NAN, 3],
         "beroep": [1, 4, 3, 1, NAN, 2],
         "woonduur": [4, 3, 8, 1, NAN, 2],
@@ -158,8 +164,13 @@ def delivery_c():
         "bin_member": {"source": "bm"},
         "bin_willing": {"source": "bw", "missing": {98: 98}},
     }
-    for i, name in enumerate(["education", "occupation", "residence_duration",
-                              "neighbourhood_appearance"] + ROLE + POLICY + INIT, start=1):
+    for i, name in enumerate(
+        ["education", "occupation", "residence_duration", "neighbourhood_appearance"]
+        + ROLE
+        + POLICY
+        + INIT,
+        start=1,
+    ):
         src = f"x{i}"
         data[src] = [1, 2, 1]
         specs[name] = {"source": src}
@@ -204,8 +215,9 @@ class Deliveries:
             write_sav_atomic(df, self.raw / f"gemeente_{key}.sav", **self.sav_meta[key])
         for key, mapping in self.mappings.items():
             path = self.mappings_dir / f"gemeente_{key}.yaml"
-            path.write_text(yaml.safe_dump(mapping, allow_unicode=True, sort_keys=False),
-                            encoding="utf-8")
+            path.write_text(
+                yaml.safe_dump(mapping, allow_unicode=True, sort_keys=False), encoding="utf-8"
+            )
         return self
 
 

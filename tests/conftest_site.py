@@ -104,9 +104,7 @@ def require_site() -> Path:
 def site_text_files(site: Path = SITE_DIR) -> list[Path]:
     """Every file of the site a reader can download as text."""
     suffixes = {".html", ".csv", ".js", ".json", ".txt", ".ipynb", ".md", ".xml", ".inv"}
-    return sorted(
-        p for p in site.rglob("*") if p.is_file() and p.suffix.lower() in suffixes
-    )
+    return sorted(p for p in site.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -49,19 +49,33 @@ def test_layer_contracts_hold():
 @pytest.mark.parametrize(
     ("module", "wrong_import", "broken"),
     [
-        ("data/errors.py", "from helpers.present import render", "helpers.data.errors -> helpers.present.render"),
-        ("analysis/counts.py", "from helpers.book import glue", "helpers.analysis.counts -> helpers.book.glue"),
-        ("synthetic/design.py", "from helpers.analysis import counts", "helpers.synthetic.design -> helpers.analysis.counts"),
+        (
+            "data/errors.py",
+            "from helpers.present import render",
+            "helpers.data.errors -> helpers.present.render",
+        ),
+        (
+            "analysis/counts.py",
+            "from helpers.book import glue",
+            "helpers.analysis.counts -> helpers.book.glue",
+        ),
+        (
+            "synthetic/design.py",
+            "from helpers.analysis import counts",
+            "helpers.synthetic.design -> helpers.analysis.counts",
+        ),
     ],
 )
 def test_a_wrong_way_import_breaks_the_contract(tmp_path, module, wrong_import, broken):
     # A copy of the package with one import against the data flow.
-    shutil.copytree(PACKAGE, tmp_path / "src" / "helpers",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        PACKAGE, tmp_path / "src" / "helpers", ignore=shutil.ignore_patterns("__pycache__")
+    )
     shutil.copy(config.PROJECT_ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     target = tmp_path / "src" / "helpers" / module
-    target.write_text(target.read_text(encoding="utf-8") + f"\n{wrong_import}  # noqa\n",
-                      encoding="utf-8")
+    target.write_text(
+        target.read_text(encoding="utf-8") + f"\n{wrong_import}  # noqa\n", encoding="utf-8"
+    )
     result = _lint_imports(tmp_path / "src", tmp_path)
     assert result.returncode != 0
     assert "BROKEN" in result.stdout
@@ -73,14 +87,24 @@ def test_no_module_imports_a_private_name_of_another():
     for path, tree in _modules():
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("helpers"):
-                offences += [f"{path.relative_to(PACKAGE)}: {node.module}.{alias.name}"
-                             for alias in node.names if alias.name.startswith("_")]
-            if (isinstance(node, ast.Attribute) and node.attr.startswith("_")
-                    and not node.attr.startswith("__")
-                    and isinstance(node.value, ast.Name) and node.value.id != "self"):
-                imported = {a.asname or a.name for n in ast.walk(tree)
-                            if isinstance(n, ast.ImportFrom) and (n.module or "").startswith("helpers")
-                            for a in n.names}
+                offences += [
+                    f"{path.relative_to(PACKAGE)}: {node.module}.{alias.name}"
+                    for alias in node.names
+                    if alias.name.startswith("_")
+                ]
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+                and isinstance(node.value, ast.Name)
+                and node.value.id != "self"
+            ):
+                imported = {
+                    a.asname or a.name
+                    for n in ast.walk(tree)
+                    if isinstance(n, ast.ImportFrom) and (n.module or "").startswith("helpers")
+                    for a in n.names
+                }
                 if node.value.id in imported:
                     offences.append(f"{path.relative_to(PACKAGE)}: {node.value.id}.{node.attr}")
     assert offences == []
@@ -92,8 +116,11 @@ def test_public_function_names_are_unique_across_the_package():
     where = collections.defaultdict(list)
     for path, tree in _modules():
         for node in tree.body:
-            if (isinstance(node, ast.FunctionDef | ast.ClassDef)
-                    and not node.name.startswith("_") and node.name not in {"setup", "main"}):
+            if (
+                isinstance(node, ast.FunctionDef | ast.ClassDef)
+                and not node.name.startswith("_")
+                and node.name not in {"setup", "main"}
+            ):
                 where[node.name].append(str(path.relative_to(PACKAGE)))
     assert {name: paths for name, paths in where.items() if len(paths) > 1} == {}
 

@@ -22,8 +22,9 @@ def test_cramers_v_perfect_and_none():
 
 
 def test_crosstab_perfect_association_and_counts():
-    df = pd.DataFrame({"gender": [1] * 10 + [2] * 10 + [99],
-                       "bin_known": [1] * 10 + [2] * 10 + [1]})
+    df = pd.DataFrame(
+        {"gender": [1] * 10 + [2] * 10 + [99], "bin_known": [1] * 10 + [2] * 10 + [1]}
+    )
     result = crosstab_with_tests(df, "gender", "bin_known")
     assert result.n == 20
     assert result.cramers_v == pytest.approx(1.0)
@@ -36,8 +37,7 @@ def test_crosstab_perfect_association_and_counts():
 
 
 def test_crosstab_hand_computed_chi_square_and_small_cells():
-    df = pd.DataFrame({"gender": [1, 1, 1, 2, 2, 2, 2, 2],
-                       "bin_known": [1, 1, 2, 1, 2, 2, 2, 2]})
+    df = pd.DataFrame({"gender": [1, 1, 1, 2, 2, 2, 2, 2], "bin_known": [1, 1, 2, 1, 2, 2, 2, 2]})
     result = crosstab_with_tests(df, "gender", "bin_known")
     observed = np.array([[2, 1], [1, 4]])
     expected = np.outer(observed.sum(1), observed.sum(0)) / observed.sum()
@@ -51,8 +51,13 @@ def test_crosstab_hand_computed_chi_square_and_small_cells():
 def test_age_groups():
     out = add_age_group(pd.DataFrame({"age": [16, 34, 35, 54, 55, 100, np.nan]}))
     assert out["age_group"].astype(str).tolist()[:6] == [
-        "16-34 jaar", "16-34 jaar", "35-54 jaar", "35-54 jaar",
-        "55 jaar en ouder", "55 jaar en ouder"]
+        "16-34 jaar",
+        "16-34 jaar",
+        "35-54 jaar",
+        "35-54 jaar",
+        "55 jaar en ouder",
+        "55 jaar en ouder",
+    ]
     assert pd.isna(out["age_group"].iloc[6])
 
 

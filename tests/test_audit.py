@@ -43,26 +43,50 @@ from helpers.analysis.reproduction import load_report_figures, published_vs_reco
 @pytest.fixture
 def tiny_sav(tmp_path):
     """A four-row SPSS file with labels, missing ranges and measures."""
-    df = pd.DataFrame({
-        "resp_id": ["A1", "A2", "B1", "B2"],
-        "municipality": [1, 1, 2, 2],
-        "bin_known": [1, 98, 97, 97],
-        "bin_member": [2, 96, 97, 97],
-        "age": [30.0, None, 50.0, 61.0],
-    })
-    yes_no = {1.0: "Ja", 2.0: "Nee", 96.0: "Niet van toepassing",
-              97.0: "Niet gevraagd in deze gemeente", 98.0: "Weet niet", 99.0: "Geen antwoord"}
+    df = pd.DataFrame(
+        {
+            "resp_id": ["A1", "A2", "B1", "B2"],
+            "municipality": [1, 1, 2, 2],
+            "bin_known": [1, 98, 97, 97],
+            "bin_member": [2, 96, 97, 97],
+            "age": [30.0, None, 50.0, 61.0],
+        }
+    )
+    yes_no = {
+        1.0: "Ja",
+        2.0: "Nee",
+        96.0: "Niet van toepassing",
+        97.0: "Niet gevraagd in deze gemeente",
+        98.0: "Weet niet",
+        99.0: "Geen antwoord",
+    }
     path = tmp_path / "tiny.sav"
     write_sav_atomic(
-        df, path,
-        column_labels={"resp_id": "Respondentnummer", "municipality": "Gemeente",
-                       "bin_known": "BIN Kennis", "bin_member": "BIN Deelname", "age": "Leeftijd"},
-        variable_value_labels={"municipality": {1.0: "Gemeente A", 2.0: "Gemeente B"},
-                               "bin_known": yes_no, "bin_member": yes_no},
-        missing_ranges={"bin_known": [{"lo": 96.0, "hi": 99.0}],
-                        "bin_member": [{"lo": 96.0, "hi": 99.0}]},
-        variable_measure={"resp_id": "nominal", "municipality": "nominal",
-                          "bin_known": "nominal", "bin_member": "nominal", "age": "scale"},
+        df,
+        path,
+        column_labels={
+            "resp_id": "Respondentnummer",
+            "municipality": "Gemeente",
+            "bin_known": "BIN Kennis",
+            "bin_member": "BIN Deelname",
+            "age": "Leeftijd",
+        },
+        variable_value_labels={
+            "municipality": {1.0: "Gemeente A", 2.0: "Gemeente B"},
+            "bin_known": yes_no,
+            "bin_member": yes_no,
+        },
+        missing_ranges={
+            "bin_known": [{"lo": 96.0, "hi": 99.0}],
+            "bin_member": [{"lo": 96.0, "hi": 99.0}],
+        },
+        variable_measure={
+            "resp_id": "nominal",
+            "municipality": "nominal",
+            "bin_known": "nominal",
+            "bin_member": "nominal",
+            "age": "scale",
+        },
     )
     return read_sav(path)
 
@@ -70,7 +94,11 @@ def tiny_sav(tmp_path):
 def test_valid_counts_leave_out_user_and_system_missing(tiny_sav):
     df, meta = tiny_sav
     assert valid_counts(df, meta).to_dict() == {
-        "resp_id": 4, "municipality": 4, "bin_known": 1, "bin_member": 1, "age": 3,
+        "resp_id": 4,
+        "municipality": 4,
+        "bin_known": 1,
+        "bin_member": 1,
+        "age": 3,
     }
 
 
@@ -112,11 +140,13 @@ def test_missing_codes_counted_and_labelled(tiny_sav):
 
 
 def test_item_availability_marks_not_asked_groups():
-    df = pd.DataFrame({
-        "municipality": [1, 1, 2, 2, 3],
-        "q1": [1, 2, 97, 97, 3],
-        "q2": [1, 97, 2, 2, 4],
-    })
+    df = pd.DataFrame(
+        {
+            "municipality": [1, 1, 2, 2, 3],
+            "q1": [1, 2, 97, 97, 3],
+            "q2": [1, 97, 2, 2, 4],
+        }
+    )
     table = item_availability(df, ["q1", "q2"], group_labels={1: "A", 2: "B", 3: "C"})
     assert list(table.columns) == ["A", "B", "C", "Gevraagd in"]
     assert table.loc["q1", ["A", "B", "C"]].tolist() == [ASKED_MARK, NOT_ASKED_MARK, ASKED_MARK]
@@ -144,25 +174,37 @@ def _figures(rows):
 def test_row_consistency_finds_impossible_rows():
     # 3 of 8 = 37.5 % -> 38; 5 of 8 = 62.5 % -> 63: printed 38 + 63 = 101 is fine,
     # printed 38 + 38 is not (no two counts summing to 8 both print 38).
-    ok = _figures([("T", "bin_known", "", "N", 8, "count"),
-                   ("T", "bin_known", "Ja", "%", 38, "percent"),
-                   ("T", "bin_known", "Nee", "%", 63, "percent")])
+    ok = _figures(
+        [
+            ("T", "bin_known", "", "N", 8, "count"),
+            ("T", "bin_known", "Ja", "%", 38, "percent"),
+            ("T", "bin_known", "Nee", "%", 63, "percent"),
+        ]
+    )
     bad = ok.assign(value=[8, 38, 38]).assign(table="U")
     result = row_consistency(pd.concat([ok, bad], ignore_index=True))
     assert result["feasible"].tolist() == [True, False]
     assert result.loc[0, "printed_sum"] == 101
     # each of the two categories must be exactly 3 of 8, which sums to 6, not 8
     assert (result.loc[1, "min_total"], result.loc[1, "max_total"]) == (6, 6)
-    assert "meer" not in explain_row_nl(result.loc[0]) and "afronden" in explain_row_nl(result.loc[0])
+    assert "meer" not in explain_row_nl(result.loc[0]) and "afronden" in explain_row_nl(
+        result.loc[0]
+    )
     assert "tellen samen maar op tot 6" in explain_row_nl(result.loc[1])
 
 
 def test_row_consistency_uses_printed_sums():
     # Categories alone are possible, but the printed 'Som wel' is not.
     rows = [("T", "init_policy", "Beleidsbeïnvloeding", "N", 10, "count")]
-    for label, value in [("Zeker niet", 10), ("Waarschijnlijk niet", 10), ("Misschien", 20),
-                         ("Waarschijnlijk wel", 30), ("Zeker wel", 30),
-                         ("Som niet", 20), ("Som wel", 70)]:
+    for label, value in [
+        ("Zeker niet", 10),
+        ("Waarschijnlijk niet", 10),
+        ("Misschien", 20),
+        ("Waarschijnlijk wel", 30),
+        ("Zeker wel", 30),
+        ("Som niet", 20),
+        ("Som wel", 70),
+    ]:
         rows.append(("T", "init_policy", "Beleidsbeïnvloeding", label, value, "percent"))
     result = row_consistency(_figures(rows))
     assert not result.loc[0, "feasible"]
@@ -182,13 +224,22 @@ def test_row_consistency_agrees_with_the_generator_search():
 
 
 def test_reference_sums_margin():
-    reference = pd.DataFrame({
-        "table": ["T"] * 7,
-        "variable": ["education"] * 3 + ["bin_known"] * 2 + ["gender", ""],
-        "category": ["Geen diploma, lager onderwijs of lager middelbaar", "Hoger middelbaar",
-                     "Hogere studie", "Ja", "Nee", "Vrouw", "Los cijfer"],
-        "percent": [25, 35, 38, 44, 56, 54, 38],
-    })
+    reference = pd.DataFrame(
+        {
+            "table": ["T"] * 7,
+            "variable": ["education"] * 3 + ["bin_known"] * 2 + ["gender", ""],
+            "category": [
+                "Geen diploma, lager onderwijs of lager middelbaar",
+                "Hoger middelbaar",
+                "Hogere studie",
+                "Ja",
+                "Nee",
+                "Vrouw",
+                "Los cijfer",
+            ],
+            "percent": [25, 35, 38, 44, 56, 54, 38],
+        }
+    )
     result = reference_sums(reference)
     assert result["variable"].tolist() == ["education", "bin_known"]  # complete ones only
     assert result["gap"].tolist() == [-2, 0]
@@ -203,16 +254,25 @@ def test_reference_sums_margin():
 
 @pytest.fixture
 def small_audit():
-    figures = _figures([
-        ("Tabel 3", "residence_duration", "", "N", 100, "count"),
-        ("Tabel 3", "residence_duration", "Meer dan 10 jaar", "%", 62, "percent"),
-        ("Tekst 2.2.3", "age", "Gemiddelde leeftijd", "Gemiddelde", 48, "years"),
-    ])
+    figures = _figures(
+        [
+            ("Tabel 3", "residence_duration", "", "N", 100, "count"),
+            ("Tabel 3", "residence_duration", "Meer dan 10 jaar", "%", 62, "percent"),
+            ("Tekst 2.2.3", "age", "Gemiddelde leeftijd", "Gemiddelde", 48, "years"),
+        ]
+    )
     recomputed = figures[["table", "variable", "row", "column"]].assign(value=[100, 61, 48])
-    deviations = pd.DataFrame({
-        "table": ["Tabel 3"], "variable": ["residence_duration"], "row": ["Meer dan 10 jaar"],
-        "column": ["%"], "published": [62], "reproduced": [61], "reason": ["impossible row"],
-    })
+    deviations = pd.DataFrame(
+        {
+            "table": ["Tabel 3"],
+            "variable": ["residence_duration"],
+            "row": ["Meer dan 10 jaar"],
+            "column": ["%"],
+            "published": [62],
+            "reproduced": [61],
+            "reason": ["impossible row"],
+        }
+    )
     return published_vs_recomputed(figures, recomputed, deviations)
 
 
@@ -223,8 +283,9 @@ def test_audit_summary_counts_statuses(small_audit):
 
 
 def test_audit_detail_marks_deviations_in_dutch(small_audit):
-    detail = audit_detail(small_audit, "Tabel 3",
-                          reasons={("Tabel 3", "residence_duration"): "Onmogelijke rij"})
+    detail = audit_detail(
+        small_audit, "Tabel 3", reasons={("Tabel 3", "residence_duration"): "Onmogelijke rij"}
+    )
     assert list(detail.columns) == ["Gepubliceerd", "Herberekend", "≠", "Status", "Reden"]
     assert detail.index.names == ["Onderdeel", "Cel"]
     row = detail.loc[("Hoelang woonachtig in de buurt", "Meer dan 10 jaar (%)")]
@@ -243,21 +304,26 @@ def test_audit_detail_marks_deviations_in_dutch(small_audit):
 
 
 def test_table1_cells_round_trip():
-    expected = pd.DataFrame({
-        "table": ["Tabel 1", "Tabel 1", "Tekst 2.1"],
-        "row": ["Politiezone", "TOTAAL", "Interviews"],
-        "function": ["Korpschef", "", ""],
-        "value": ["6", "7", "5"],
-        "unit": ["count"] * 3,
-    })
+    expected = pd.DataFrame(
+        {
+            "table": ["Tabel 1", "Tabel 1", "Tekst 2.1"],
+            "row": ["Politiezone", "TOTAAL", "Interviews"],
+            "function": ["Korpschef", "", ""],
+            "value": ["6", "7", "5"],
+            "unit": ["count"] * 3,
+        }
+    )
     published = report_table1_figures(expected)
-    table = pd.DataFrame({"Organisatie": ["Politiezone", "TOTAAL"],
-                          "Functie": ["Korpschef", ""], "Aantal": [6, 8]})
+    table = pd.DataFrame(
+        {"Organisatie": ["Politiezone", "TOTAAL"], "Functie": ["Korpschef", ""], "Aantal": [6, 8]}
+    )
     summary = pd.Series({"Interviews": 5}, dtype=object)
     audit = published_vs_recomputed(published, interview_figures(table, summary))
     assert audit["status"].tolist() == ["match", "unexplained", "match"]
     assert audit_detail(audit, ["Tabel 1", "Tekst 2.1"]).index.tolist() == [
-        ("Politiezone", "Korpschef"), ("TOTAAL", "Aantal"), ("Interviews", "Aantal"),
+        ("Politiezone", "Korpschef"),
+        ("TOTAAL", "Aantal"),
+        ("Interviews", "Aantal"),
     ]
 
 

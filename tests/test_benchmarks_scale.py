@@ -18,35 +18,57 @@ scale = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(scale)
 
 #: Metadata attributes that must survive scaling unchanged.
-META_ATTRS = ("column_names", "column_labels", "variable_value_labels", "missing_ranges",
-              "variable_measure", "original_variable_types", "variable_display_width",
-              "readstat_variable_types", "file_label", "file_encoding")
+META_ATTRS = (
+    "column_names",
+    "column_labels",
+    "variable_value_labels",
+    "missing_ranges",
+    "variable_measure",
+    "original_variable_types",
+    "variable_display_width",
+    "readstat_variable_types",
+    "file_label",
+    "file_encoding",
+)
 
 
 @pytest.fixture
 def delivery(tmp_path):
     """A small raw file with labels, user-missing codes, a date and text."""
     import datetime as dt
-    df = pd.DataFrame({
-        "nr": [3.0, 1.0, 7.0, 2.0],
-        "geslacht": [1.0, 2.0, 9.0, 1.0],
-        "leeftijd": [34.0, np.nan, 51.0, 999.0],
-        "datum": [dt.date(2020, 2, 3), dt.date(2020, 2, 4), np.nan, dt.date(2020, 3, 1)],
-        "opmerking": ["a", "", "ccc", "dd"],
-    })
+
+    df = pd.DataFrame(
+        {
+            "nr": [3.0, 1.0, 7.0, 2.0],
+            "geslacht": [1.0, 2.0, 9.0, 1.0],
+            "leeftijd": [34.0, np.nan, 51.0, 999.0],
+            "datum": [dt.date(2020, 2, 3), dt.date(2020, 2, 4), np.nan, dt.date(2020, 3, 1)],
+            "opmerking": ["a", "", "ccc", "dd"],
+        }
+    )
     raw = tmp_path / "raw"
     raw.mkdir()
     write_sav_atomic(
-        df, raw / "gemeente_x.sav",
+        df,
+        raw / "gemeente_x.sav",
         file_label="Testlevering",
-        column_labels={"nr": "Respondentnummer", "geslacht": "Geslacht",
-                       "leeftijd": "Leeftijd", "datum": "Datum", "opmerking": "Opmerking"},
+        column_labels={
+            "nr": "Respondentnummer",
+            "geslacht": "Geslacht",
+            "leeftijd": "Leeftijd",
+            "datum": "Datum",
+            "opmerking": "Opmerking",
+        },
         variable_value_labels={"geslacht": {1: "Man", 2: "Vrouw", 9: "Geen antwoord"}},
         missing_ranges={"geslacht": [9], "leeftijd": [{"lo": 998, "hi": 999}]},
-        variable_measure={"nr": "nominal", "geslacht": "nominal", "leeftijd": "scale",
-                          "datum": "scale", "opmerking": "nominal"},
-        variable_format={"nr": "F5.0", "geslacht": "F1.0", "leeftijd": "F3.0",
-                         "datum": "DATE11"},
+        variable_measure={
+            "nr": "nominal",
+            "geslacht": "nominal",
+            "leeftijd": "scale",
+            "datum": "scale",
+            "opmerking": "nominal",
+        },
+        variable_format={"nr": "F5.0", "geslacht": "F1.0", "leeftijd": "F3.0", "datum": "DATE11"},
     )
     mappings = tmp_path / "mappings"
     mappings.mkdir()
@@ -61,16 +83,17 @@ def test_scaled_file_has_k_times_the_rows_unique_ids_same_metadata(delivery, tmp
     assert rows == {"gemeente_x.sav": 4 * k}
 
     src, src_meta = pyreadstat.read_sav(str(raw / "gemeente_x.sav"), user_missing=True)
-    out, out_meta = pyreadstat.read_sav(str(tmp_path / f"x{k}" / "gemeente_x.sav"),
-                                        user_missing=True)
+    out, out_meta = pyreadstat.read_sav(
+        str(tmp_path / f"x{k}" / "gemeente_x.sav"), user_missing=True
+    )
     assert len(out) == k * len(src)
     assert out["nr"].is_unique
     assert (out["nr"] == out["nr"].round()).all() and (out["nr"] > 0).all()
     # The first copy keeps the original ids; every copy repeats the other values.
-    assert out["nr"].iloc[:len(src)].tolist() == src["nr"].tolist()
+    assert out["nr"].iloc[: len(src)].tolist() == src["nr"].tolist()
     others = [c for c in src.columns if c != "nr"]
     for j in range(k):
-        block = out.iloc[j * len(src):(j + 1) * len(src)].reset_index(drop=True)
+        block = out.iloc[j * len(src) : (j + 1) * len(src)].reset_index(drop=True)
         pd.testing.assert_frame_equal(block[others], src[others])
     for attr in META_ATTRS:
         assert getattr(out_meta, attr) == getattr(src_meta, attr), attr
@@ -79,8 +102,9 @@ def test_scaled_file_has_k_times_the_rows_unique_ids_same_metadata(delivery, tmp
 def test_scale_one_is_byte_identical(delivery, tmp_path):
     raw, mappings = delivery
     scale.scale_raw_folder(raw, mappings, tmp_path / "x1", 1)
-    assert ((tmp_path / "x1" / "gemeente_x.sav").read_bytes()
-            == (raw / "gemeente_x.sav").read_bytes())
+    assert (tmp_path / "x1" / "gemeente_x.sav").read_bytes() == (
+        raw / "gemeente_x.sav"
+    ).read_bytes()
 
 
 def test_new_ids_skip_the_ones_in_use():

@@ -200,7 +200,8 @@ def visits(browser, site_url) -> dict[str, Visit]:
                 ),
                 "response": lambda resp, v=visit: (
                     v.failed_local.append(f"{resp.status} {resp.url}")
-                    if resp.status >= 400 else None
+                    if resp.status >= 400
+                    else None
                 ),
             }
             for event, handler in handlers.items():
@@ -316,9 +317,7 @@ def test_results_chapter_shows_report_tables(visits, chapter):
     docnames = [d for d in PAGES if _stem(d) == chapter]
     assert docnames, f"chapter {chapter} is not in _toc.yml"
     visit = visits[docnames[0]]
-    shown = {
-        m.group(1) for t in visit.tables if (m := _TABLE_NUMBER_RE.match(t["caption"]))
-    }
+    shown = {m.group(1) for t in visit.tables if (m := _TABLE_NUMBER_RE.match(t["caption"]))}
     elsewhere = {
         number: _stem(d)
         for d, v in visits.items()
@@ -329,8 +328,10 @@ def test_results_chapter_shows_report_tables(visits, chapter):
     missing = sorted(REPORT_TABLES[chapter] - shown, key=int)
     assert not missing, (
         f"{visit.url}: report tables missing: "
-        + ", ".join(f"Tabel {n}" + (f" (found in {elsewhere[n]})" if n in elsewhere else "")
-                    for n in missing)
+        + ", ".join(
+            f"Tabel {n}" + (f" (found in {elsewhere[n]})" if n in elsewhere else "")
+            for n in missing
+        )
         + f"; the page shows {sorted(shown) or 'no numbered table'}"
     )
 
@@ -372,7 +373,9 @@ def test_search_finds_pages(page, site_url, term):
     )
     found = {re.sub(r"\.html.*$", "", h).rsplit("/", 1)[-1] for h in hrefs if h}
     expected = SEARCHES[term]
-    assert found & expected, f"search {term!r} found {sorted(found)}, expected one of {sorted(expected)}"
+    assert found & expected, (
+        f"search {term!r} found {sorted(found)}, expected one of {sorted(expected)}"
+    )
 
 
 def _pages_with_solution_dropdown(site) -> list[str]:
@@ -394,9 +397,11 @@ def test_exercise_solution_toggles(page, site_url, site_dir):
     page.wait_for_load_state("networkidle")
     solution = page.locator(".solution.dropdown").first
     solution.scroll_into_view_if_needed()
-    body = solution.locator("xpath=./*[not(contains(@class, 'admonition-title'))]").filter(
-        has_not=page.locator(".toggle-button")
-    ).last
+    body = (
+        solution.locator("xpath=./*[not(contains(@class, 'admonition-title'))]")
+        .filter(has_not=page.locator(".toggle-button"))
+        .last
+    )
     assert not body.is_visible(), f"{hits[0]}: the solution is open before a click"
     toggle = solution.locator("button.toggle-button, .admonition-title, summary").first
     toggle.click()

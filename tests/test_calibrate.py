@@ -79,8 +79,9 @@ def _brute_force(row):
 
     def closeness(c):
         total = sum((100 * x - p * row.n) ** 2 for x, p in zip(c, row.published) if p is not None)
-        total += sum((100 * sum(c[m] for m in members) - p * row.n) ** 2
-                     for _name, members, p in row.sums)
+        total += sum(
+            (100 * sum(c[m] for m in members) - p * row.n) ** 2 for _name, members, p in row.sums
+        )
         return total
 
     return best, solutions, min(solutions, key=lambda c: (closeness(c), c))
@@ -88,12 +89,16 @@ def _brute_force(row):
 
 SMALL_ROWS = [
     Row(7, ("a", "b", "c"), (14, 29, 57)),
-    Row(9, ("a", "b", "c"), (33, 33, 33)),            # sums to 99 %, feasible
-    Row(6, ("a", "b", "c"), (17, 17, 67)),            # sums to 101 %, feasible
+    Row(9, ("a", "b", "c"), (33, 33, 33)),  # sums to 99 %, feasible
+    Row(6, ("a", "b", "c"), (17, 17, 67)),  # sums to 101 %, feasible
     Row(11, ("a", "b", "c", "d"), (10, 20, 30, 45)),  # impossible
     Row(8, ("a", "b", "c"), (13, 13, 75), (("Som ab", (0, 1), 26),)),  # som conflicts
-    Row(12, ("a", "b", "c", "d", "e"), (8, 17, 25, 33, 17),
-        (("Som oneens", (0, 1), 25), ("Som eens", (3, 4), 50))),
+    Row(
+        12,
+        ("a", "b", "c", "d", "e"),
+        (8, 17, 25, 33, 17),
+        (("Som oneens", (0, 1), 25), ("Som eens", (3, 4), 50)),
+    ),
     Row(10, ("Man", "Vrouw"), (None, 60)),
     Row(13, ("a", "b", "c", "d"), (8, None, 46, 31)),
 ]
@@ -111,8 +116,12 @@ def test_search_agrees_with_brute_force(row):
 
 def test_feasible_row_is_reproduced_exactly():
     # 1,201 respondents, printed as in Tabel 4 of a report.
-    row = Row(1201, ("1", "2", "3", "4", "5"), (2, 4, 9, 43, 42),
-              (("Som oneens", (0, 1), 6), ("Som eens", (3, 4), 85)))
+    row = Row(
+        1201,
+        ("1", "2", "3", "4", "5"),
+        (2, 4, 9, 43, 42),
+        (("Som oneens", (0, 1), 6), ("Som eens", (3, 4), 85)),
+    )
     result = calibrate_row(row)
     counts = list(result.counts.values())
     assert sum(counts) == 1201
@@ -158,8 +167,9 @@ def test_tie_break_prefers_counts_whose_exact_shares_are_closest():
     # 54 % of 973 is 525.42: of all counts that round to 54 %, 525 is closest.
     result = calibrate_row(Row(973, ("Ja", "Nee"), (54, 46)))
     assert result.counts == {"Ja": 525, "Nee": 448}
-    assert result.solutions == len(range(count_range(54, 54, 973)[0],
-                                         count_range(54, 54, 973)[1] + 1))
+    assert result.solutions == len(
+        range(count_range(54, 54, 973)[0], count_range(54, 54, 973)[1] + 1)
+    )
 
 
 def test_published_rows_reads_both_table_layouts():
@@ -190,7 +200,9 @@ def test_published_rows_reads_both_table_layouts():
     assert fun.row.n == 10
     assert fun.row.published == (10, 10, 30, 30, 20)
     assert dict((name, members) for name, members, _p in fun.row.sums) == {
-        "Som oneens": (0, 1), "Som eens": (3, 4)}
+        "Som oneens": (0, 1),
+        "Som eens": (3, 4),
+    }
     assert fun.cells["Som eens"] == ("Leuk", "Som eens")
     assert rows["gender"].row == Row(20, ("Man", "Vrouw"), (None, 50))
     assert calibrate_row(fun.row).counts == dict(zip(fun.row.categories, (1, 1, 3, 3, 2)))
@@ -200,9 +212,9 @@ def test_published_rows_reads_both_table_layouts():
 
 
 def test_mean_rounds_half_up():
-    assert mean_rounds_to(95, 2, 48)       # 47.5 -> 48
-    assert not mean_rounds_to(94, 2, 48)   # 47.0
-    assert not mean_rounds_to(97, 2, 48)   # 48.5 -> 49
+    assert mean_rounds_to(95, 2, 48)  # 47.5 -> 48
+    assert not mean_rounds_to(94, 2, 48)  # 47.0
+    assert not mean_rounds_to(97, 2, 48)  # 48.5 -> 49
 
 
 def test_adjust_total_hits_target_within_bounds():

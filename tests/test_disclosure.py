@@ -21,7 +21,9 @@ from helpers.analysis.disclosure import (
 
 def counts_frame(*rows, columns=("a", "b", "c")):
     """Counts with N = row sum, one row per tuple."""
-    frame = pd.DataFrame(list(rows), columns=list(columns), index=[f"r{i}" for i in range(len(rows))])
+    frame = pd.DataFrame(
+        list(rows), columns=list(columns), index=[f"r{i}" for i in range(len(rows))]
+    )
     frame.insert(0, "N", frame.sum(axis=1))
     return frame.astype(np.int64)
 
@@ -121,8 +123,9 @@ def test_counts_must_add_up_and_be_whole():
 
 def test_collapse_five_to_three():
     five = counts_frame((1, 3, 10, 30, 6), columns=("ho", "o", "n", "e", "he"))
-    three = collapse_categories(five, {"Som oneens": ["ho", "o"], "Neutraal": ["n"],
-                                       "Som eens": ["e", "he"]})
+    three = collapse_categories(
+        five, {"Som oneens": ["ho", "o"], "Neutraal": ["n"], "Som eens": ["e", "he"]}
+    )
     assert list(three.columns) == ["N", "Som oneens", "Neutraal", "Som eens"]
     assert three.loc["r0"].tolist() == [50, 4, 10, 36]
     # The collapsed "Som oneens" is still small: it is hidden with a partner.

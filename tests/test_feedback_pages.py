@@ -246,8 +246,7 @@ def table_problems(caption, columns, body):
                 continue
             pcts.append(parse_number(values["%"]))
             bounds.append(
-                (parse_number(values["Van"]), parse_number(values["Tot"]))
-                if has_bounds else None
+                (parse_number(values["Van"]), parse_number(values["Tot"])) if has_bounds else None
             )
         if n == 0:
             continue
@@ -305,7 +304,7 @@ def test_the_check_catches_leaking_tables(cells, expected):
 
 def test_the_parser_repeats_row_spans():
     table = (
-        '<table><caption>T</caption><thead><tr><th></th><th></th><th>N</th><th>%</th></tr>'
+        "<table><caption>T</caption><thead><tr><th></th><th></th><th>N</th><th>%</th></tr>"
         '</thead><tbody><tr><th rowspan="2">Item</th><th>a</th><td>50</td><td>40%</td></tr>'
         "<tr><th>b</th><td>50</td><td>60%</td></tr></tbody></table>"
     )
@@ -361,10 +360,7 @@ def test_bin_tables_only_where_the_bin_was_asked(page):
 
 
 def cell_summary(nb):
-    return [
-        (c.cell_type, c.source, tuple(c.get("metadata", {}).get("tags", [])))
-        for c in nb.cells
-    ]
+    return [(c.cell_type, c.source, tuple(c.get("metadata", {}).get("tags", []))) for c in nb.cells]
 
 
 def test_pages_are_up_to_date_with_the_template(tmp_path):

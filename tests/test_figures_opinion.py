@@ -22,10 +22,14 @@ WILLINGNESS = ["Zeker niet", "Waarschijnlijk niet", "Misschien", "Waarschijnlijk
 def routed():
     """A hand-made table in the layout of ``bin_participation_table``."""
     rows = [("BIN Deelname", "Ja", 25.0), ("BIN Deelname", "Nee", 75.0)]
-    rows += [("BIN Bereidheid tot deelname", c, v)
-             for c, v in zip(WILLINGNESS, [10.0, 20.0, 40.0, 20.0, 10.0], strict=True)]
-    rows += [("BIN Bereidheid tot deelname", "Som niet", 30.0),
-             ("BIN Bereidheid tot deelname", "Som wel", 30.0)]
+    rows += [
+        ("BIN Bereidheid tot deelname", c, v)
+        for c, v in zip(WILLINGNESS, [10.0, 20.0, 40.0, 20.0, 10.0], strict=True)
+    ]
+    rows += [
+        ("BIN Bereidheid tot deelname", "Som niet", 30.0),
+        ("BIN Bereidheid tot deelname", "Som wel", 30.0),
+    ]
     index = pd.MultiIndex.from_tuples([r[:2] for r in rows], names=["Variabele", "Categorie"])
     return pd.DataFrame(
         {
@@ -60,8 +64,11 @@ def test_bin_chart_titles_name_question_n_and_population(routed):
 
 def test_bin_chart_colours_scale_like_the_likert_charts(routed):
     member, willing = bin_participation_chart(routed).axes
-    to_hex = lambda patch: "#{:02x}{:02x}{:02x}".format(  # noqa: E731
-        *(int(round(c * 255)) for c in patch.get_facecolor()[:3]))
+    to_hex = (
+        lambda patch: "#{:02x}{:02x}{:02x}".format(  # noqa: E731
+            *(int(round(c * 255)) for c in patch.get_facecolor()[:3])
+        )
+    )
     assert [to_hex(p) for p in willing.patches] == [c.lower() for c in DIVERGING_COLOURS]
     assert {to_hex(p) for p in member.patches} == {REFERENCE_COLOURS[0].lower()}
 
@@ -80,9 +87,10 @@ def test_bin_chart_requires_the_table_layout(routed):
 
 
 def test_bin_chart_is_deterministic(routed):
-    assert to_image(bin_participation_chart(routed)).data == to_image(
-        bin_participation_chart(routed)
-    ).data
+    assert (
+        to_image(bin_participation_chart(routed)).data
+        == to_image(bin_participation_chart(routed)).data
+    )
 
 
 @pytest.fixture()

@@ -37,8 +37,9 @@ def harmonise(make, frame_edit=None, mapping_edit=None):
         mapping_edit(mapping)
 
     class Meta:
-        missing_ranges = {k: [{"lo": v[0], "hi": v[0]}] for k, v in
-                          sav.get("missing_ranges", {}).items()}
+        missing_ranges = {
+            k: [{"lo": v[0], "hi": v[0]}] for k, v in sav.get("missing_ranges", {}).items()
+        }
 
     return harmonise_file(df, Meta, mapping, mapping["file"])
 
@@ -57,6 +58,7 @@ def row(result, resp_id):
 # known answers
 # --------------------------------------------------------------------------
 
+
 def test_columns_in_codebook_order(a):
     assert list(a[0].columns) == codebook.variable_names()
 
@@ -72,6 +74,7 @@ def test_resp_id_pads_to_at_least_four_digits():
     # ids above 9999 keep all their digits; shorter ones are padded to four
     def edit(df):
         df["resp_nr"] = [9999, 10000, 3, 4, 5, 123456]
+
     result, _ = harmonise(delivery_a, frame_edit=edit)
     assert result["resp_id"].tolist() == ["A9999", "A10000", "A0003", "A123456"]
     assert all(re.fullmatch(r"[A-J]\d{4,}", r) for r in result["resp_id"])
@@ -79,15 +82,19 @@ def test_resp_id_pads_to_at_least_four_digits():
 
 @pytest.mark.parametrize("value", [-1, 10**15])
 def test_id_outside_range_raises(value):
-    with pytest.raises(DeliveryError, match=rf"'resp_nr', value {value}: respondent id "
-                                            r"must lie in 0-999999999999999"):
+    with pytest.raises(
+        DeliveryError,
+        match=rf"'resp_nr', value {value}: respondent id "
+        r"must lie in 0-999999999999999",
+    ):
         harmonise(delivery_a, frame_edit=_set("resp_nr", 1, value))
 
 
 def test_large_duplicate_id_raises():
     with pytest.raises(DeliveryError, match=r"'resp_nr', value 12345: duplicate respondent id"):
-        harmonise(delivery_a, frame_edit=lambda df: df.__setitem__(
-            "resp_nr", [1, 12345, 3, 4, 12345, 7]))
+        harmonise(
+            delivery_a, frame_edit=lambda df: df.__setitem__("resp_nr", [1, 12345, 3, 4, 12345, 7])
+        )
 
 
 def test_text_gender_is_recoded(a):
@@ -136,9 +143,9 @@ def test_routing_not_applicable_is_96(a):
 def test_dates_spss_and_text(a):
     assert row(a, "A0001")["interview_date"] == pd.Timestamp("2020-01-10")
     b, _ = harmonise(delivery_b)
-    assert b["interview_date"].tolist() == [pd.Timestamp(d) for d in
-                                            ("2020-01-15", "2020-01-16", "2020-02-02",
-                                             "2020-03-31")]
+    assert b["interview_date"].tolist() == [
+        pd.Timestamp(d) for d in ("2020-01-15", "2020-01-16", "2020-02-02", "2020-03-31")
+    ]
 
 
 def test_recruitment_from_source_variable():
@@ -160,8 +167,7 @@ def test_merge_orders_and_counts(deliveries):
     assert merged["municipality"].tolist() == [1] * 4 + [2] * 4 + [3] * 3
     assert merged["resp_id"].is_unique
     assert merge_log["rows_read"].tolist() == [6, 4, 3]
-    assert (merge_log["rows_read"]
-            == merge_log["rows_written"] + merge_log["rows_excluded"]).all()
+    assert (merge_log["rows_read"] == merge_log["rows_written"] + merge_log["rows_excluded"]).all()
     assert "Testinvoer (1)" in merge_log.loc[0, "reason"]
     validate_survey(merged)
 
@@ -170,22 +176,27 @@ def test_merge_orders_and_counts(deliveries):
 # faulty values (in memory)
 # --------------------------------------------------------------------------
 
+
 def _set(column, index, value):
     def edit(df):
         df[column] = df[column].astype(object)
         df.loc[index, column] = value
+
     return edit
 
 
-@pytest.mark.parametrize("edit, variable, value", [
-    (_set("bin_lid", 1, 1), "bin_lid", 1),          # member although BIN unknown
-    (_set("bin_bereid", 0, 3), "bin_bereid", 3),    # willing although already member
-    (_set("geslacht", 0, "F"), "geslacht", "F"),    # not a recode key
-    (_set("datum", 0, "2020-01-10"), "datum", "2020-01-10"),  # text without format
-    (_set("lft", 0, 34.5), "lft", 34.5),            # age not a whole number
-    (_set("resp_nr", 1, 1), "resp_nr", 1),          # duplicate id
-    (_set("resp_nr", 1, 2.5), "resp_nr", 2.5),      # id not an integer
-])
+@pytest.mark.parametrize(
+    "edit, variable, value",
+    [
+        (_set("bin_lid", 1, 1), "bin_lid", 1),  # member although BIN unknown
+        (_set("bin_bereid", 0, 3), "bin_bereid", 3),  # willing although already member
+        (_set("geslacht", 0, "F"), "geslacht", "F"),  # not a recode key
+        (_set("datum", 0, "2020-01-10"), "datum", "2020-01-10"),  # text without format
+        (_set("lft", 0, 34.5), "lft", 34.5),  # age not a whole number
+        (_set("resp_nr", 1, 1), "resp_nr", 1),  # duplicate id
+        (_set("resp_nr", 1, 2.5), "resp_nr", 2.5),  # id not an integer
+    ],
+)
 def test_faulty_values_raise(edit, variable, value):
     with pytest.raises(DeliveryError) as info:
         harmonise(delivery_a, frame_edit=edit)
@@ -203,6 +214,7 @@ def test_unparseable_text_date():
 def test_not_applicable_code_where_question_applies():
     def mapping_edit(m):
         m["variables"]["bin_member"]["missing"] = {0: 96}
+
     with pytest.raises(DeliveryError, match="routing asks the question"):
         harmonise(delivery_a, frame_edit=_set("bin_lid", 0, 0), mapping_edit=mapping_edit)
 
@@ -210,6 +222,7 @@ def test_not_applicable_code_where_question_applies():
 def test_not_applicable_code_in_question_without_routing():
     def mapping_edit(m):
         m["variables"]["education"]["missing"] = {9: 99, 7: 96}
+
     with pytest.raises(DeliveryError, match=r"'opl'.*value 7.*without routing"):
         harmonise(delivery_a, frame_edit=_set("opl", 0, 7), mapping_edit=mapping_edit)
     # declared but unused: fine
@@ -219,6 +232,7 @@ def test_not_applicable_code_in_question_without_routing():
 def test_declared_user_missing_code_must_be_covered():
     def mapping_edit(m):
         del m["variables"]["education"]["missing"]
+
     with pytest.raises(DeliveryError, match=r"'opl'.*value 9.*user-missing"):
         harmonise(delivery_a, mapping_edit=mapping_edit)
 
@@ -238,23 +252,31 @@ def test_excluded_rows_are_not_value_checked():
 # mapping validation
 # --------------------------------------------------------------------------
 
+
 def _write_mapping(tmp_path, mapping):
     path = tmp_path / "gemeente_a.yaml"
     path.write_text(yaml.safe_dump(mapping, allow_unicode=True), encoding="utf-8")
     return path
 
 
-@pytest.mark.parametrize("edit, key", [
-    (lambda m: m["variables"].__setitem__("gendr", {"source": "x"}), "variables.gendr"),
-    (lambda m: m["not_asked"].remove("role_effort"), "variables.role_effort"),
-    (lambda m: m["variables"]["gender"]["recode"].__setitem__("X", 3),
-     "variables.gender.recode.X"),
-    (lambda m: m["variables"]["education"].__setitem__("missing", {9: 95}),
-     "variables.education.missing.9"),
-    (lambda m: m["recruitment"].__setitem__("value", 2), "recruitment.value"),
-    (lambda m: m.__setitem__("municipality", 11), "municipality"),
-    (lambda m: m.pop("id"), "id"),
-])
+@pytest.mark.parametrize(
+    "edit, key",
+    [
+        (lambda m: m["variables"].__setitem__("gendr", {"source": "x"}), "variables.gendr"),
+        (lambda m: m["not_asked"].remove("role_effort"), "variables.role_effort"),
+        (
+            lambda m: m["variables"]["gender"]["recode"].__setitem__("X", 3),
+            "variables.gender.recode.X",
+        ),
+        (
+            lambda m: m["variables"]["education"].__setitem__("missing", {9: 95}),
+            "variables.education.missing.9",
+        ),
+        (lambda m: m["recruitment"].__setitem__("value", 2), "recruitment.value"),
+        (lambda m: m.__setitem__("municipality", 11), "municipality"),
+        (lambda m: m.pop("id"), "id"),
+    ],
+)
 def test_mapping_errors_name_file_and_key(tmp_path, edit, key):
     mapping = copy.deepcopy(delivery_a()[2])
     edit(mapping)
@@ -274,6 +296,7 @@ def test_valid_mapping_loads(tmp_path):
 # --------------------------------------------------------------------------
 # faulty deliveries through the pipeline: error + no partial output
 # --------------------------------------------------------------------------
+
 
 def _digest(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -328,17 +351,29 @@ def _age_out_of_range(d):
     d.write()
 
 
-@pytest.mark.parametrize("damage, expected", [
-    (_corrupt, ["gemeente_b.sav", "cannot be read"]),
-    (_truncate, ["gemeente_b.sav", "cannot be read"]),
-    (_unknown_variable, ["gemeente_b.sav", "'extra_vraag'", "not in the mapping"]),
-    (_code_outside_labels, ["gemeente_b.sav", "'sex'", "value 3", "source id 12"]),
-    (_duplicate_id, ["gemeente_b.sav", "'nr'", "value 7", "duplicate"]),
-    (_extra_file, ["gemeente_k.sav", "no mapping"]),
-    (_two_mappings_one_municipality, ["gemeente_c.yaml", "municipality", "gemeente_b.yaml"]),
-    (_age_out_of_range, ["'age'", "12", "B0012", "gemeente_b.sav"]),
-], ids=["corrupt", "truncated", "unknown-variable", "code-outside-labels", "duplicate-id",
-        "extra-file", "two-mappings-one-municipality", "age-out-of-range"])
+@pytest.mark.parametrize(
+    "damage, expected",
+    [
+        (_corrupt, ["gemeente_b.sav", "cannot be read"]),
+        (_truncate, ["gemeente_b.sav", "cannot be read"]),
+        (_unknown_variable, ["gemeente_b.sav", "'extra_vraag'", "not in the mapping"]),
+        (_code_outside_labels, ["gemeente_b.sav", "'sex'", "value 3", "source id 12"]),
+        (_duplicate_id, ["gemeente_b.sav", "'nr'", "value 7", "duplicate"]),
+        (_extra_file, ["gemeente_k.sav", "no mapping"]),
+        (_two_mappings_one_municipality, ["gemeente_c.yaml", "municipality", "gemeente_b.yaml"]),
+        (_age_out_of_range, ["'age'", "12", "B0012", "gemeente_b.sav"]),
+    ],
+    ids=[
+        "corrupt",
+        "truncated",
+        "unknown-variable",
+        "code-outside-labels",
+        "duplicate-id",
+        "extra-file",
+        "two-mappings-one-municipality",
+        "age-out-of-range",
+    ],
+)
 def test_faulty_delivery_leaves_output_untouched(deliveries, previous_output, damage, expected):
     damage(deliveries)
     with pytest.raises(DeliveryError) as info:
@@ -358,8 +393,16 @@ def test_schema_error_type(deliveries):
 
 def test_cli_reports_error_and_writes_nothing(deliveries, previous_output, capsys):
     _duplicate_id(deliveries)
-    code = main(["--raw", str(deliveries.raw), "--mappings", str(deliveries.mappings_dir),
-                 "--out", str(deliveries.out)])
+    code = main(
+        [
+            "--raw",
+            str(deliveries.raw),
+            "--mappings",
+            str(deliveries.mappings_dir),
+            "--out",
+            str(deliveries.out),
+        ]
+    )
     assert code == 1
     assert "duplicate respondent id" in capsys.readouterr().err
     assert {p.name: _digest(p) for p in deliveries.out.iterdir()} == previous_output
@@ -369,18 +412,29 @@ def test_cli_reports_error_and_writes_nothing(deliveries, previous_output, capsy
 # the written file
 # --------------------------------------------------------------------------
 
+
 def test_written_file_and_log(deliveries, previous_output):
-    code = main(["--raw", str(deliveries.raw), "--mappings", str(deliveries.mappings_dir),
-                 "--out", str(deliveries.out)])
+    code = main(
+        [
+            "--raw",
+            str(deliveries.raw),
+            "--mappings",
+            str(deliveries.mappings_dir),
+            "--out",
+            str(deliveries.out),
+        ]
+    )
     assert code == 0
     assert sorted(p.name for p in deliveries.out.iterdir()) == ["enquete.sav", "merge_log.csv"]
     df, meta = load_survey(deliveries.out / "enquete.sav")
     assert list(df.columns) == codebook.variable_names()
     assert len(df) == 11
     assert meta.column_names_to_labels == {
-        v: codebook.variable_label(v) for v in codebook.variable_names()}
+        v: codebook.variable_label(v) for v in codebook.variable_names()
+    }
     assert meta.variable_value_labels["gender"] == {
-        float(k): v for k, v in codebook.value_labels("gender", include_missing=True).items()}
+        float(k): v for k, v in codebook.value_labels("gender", include_missing=True).items()
+    }
     assert meta.missing_ranges["role_develop"] == [{"lo": 96.0, "hi": 99.0}]
     assert meta.original_variable_types["interview_date"].startswith("DATE")
     assert meta.readstat_variable_types["resp_id"] == "string"

@@ -58,10 +58,14 @@ ROLE = codebook.variables_in_group("Tabel 4")
 # harness
 # --------------------------------------------------------------------------
 
+
 def _digests(folder):
     """sha256 of every entry of a folder (hidden temporary files included)."""
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.iterdir()) if p.is_file()}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
 
 
 def _figures(out_dir):
@@ -78,8 +82,13 @@ def baseline(tmp_path_factory):
     out = root / "processed"
     _, merge_log = build_processed(root / "raw", root / "mappings", out)
     assert not (out / DECISIONS_FILE_NAME).exists()
-    return SimpleNamespace(root=root, out=out, figures=_figures(out), digests=_digests(out),
-                           merge_log=pd.read_csv(out / "merge_log.csv", keep_default_na=False))
+    return SimpleNamespace(
+        root=root,
+        out=out,
+        figures=_figures(out),
+        digests=_digests(out),
+        merge_log=pd.read_csv(out / "merge_log.csv", keep_default_na=False),
+    )
 
 
 def sav_kwargs(meta):
@@ -116,8 +125,9 @@ class Work:
 
     def write_mapping(self, municipality, mapping, name=None):
         path = self.mappings / name if name else self.mapping_path(municipality)
-        path.write_text(yaml.safe_dump(mapping, allow_unicode=True, sort_keys=False),
-                        encoding="utf-8")
+        path.write_text(
+            yaml.safe_dump(mapping, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
         return path
 
     # raw files -----------------------------------------------------------
@@ -195,6 +205,7 @@ def _resp_id(work, source_id, municipality=TARGET):
 # control: the harness itself changes nothing
 # --------------------------------------------------------------------------
 
+
 def test_rewriting_a_file_unchanged_changes_nothing(work):
     for municipality in range(1, 11):
         work.rewrite(municipality, lambda df, kw: None)
@@ -206,6 +217,7 @@ def test_rewriting_a_file_unchanged_changes_nothing(work):
 # the file as a whole
 # --------------------------------------------------------------------------
 
+
 def test_empty_file(work):
     work.sav(TARGET).write_bytes(b"")
     work.refused(expected=[work.sav(TARGET).name, "empty (0 bytes)", "deliver the file again"])
@@ -215,8 +227,15 @@ def test_csv_renamed_to_sav(work):
     df, _ = work.read(TARGET)
     path = work.sav(TARGET)
     path.write_text(df.to_csv(index=False), encoding="utf-8")
-    work.refused(expected=[path.name, "cannot be read as an SPSS .sav file", "CSV",
-                           repr(df.columns[0])[1:-1], "Save As"])
+    work.refused(
+        expected=[
+            path.name,
+            "cannot be read as an SPSS .sav file",
+            "CSV",
+            repr(df.columns[0])[1:-1],
+            "Save As",
+        ]
+    )
 
 
 def test_excel_renamed_to_sav(work):
@@ -240,6 +259,7 @@ def test_every_row_excluded(work):
 
     def edit(df, kw):
         df[rule["source"]] = float(rule["equals"])
+
     work.rewrite(2, edit)
     work.refused(expected=[mapping["file"], "no respondent is left", rule["reason"]])
 
@@ -247,6 +267,7 @@ def test_every_row_excluded(work):
 # --------------------------------------------------------------------------
 # character encoding
 # --------------------------------------------------------------------------
+
 
 def _encoding_record(name):
     return struct.pack("<4i", 7, 20, 1, len(name)) + name.encode("ascii")
@@ -298,25 +319,32 @@ def test_labels_in_windows_1252_declared_read_correctly(work):
 
 def test_labels_in_windows_1252_declared_utf8(work):
     _write_labels_in_cp1252(work, TARGET)  # bytes cp1252, record still says UTF-8
-    work.refused(expected=[work.sav(TARGET).name, "not valid in the character encoding",
-                           "UTF-8", "save the file again from SPSS"])
+    work.refused(
+        expected=[
+            work.sav(TARGET).name,
+            "not valid in the character encoding",
+            "UTF-8",
+            "save the file again from SPSS",
+        ]
+    )
 
 
 def test_utf8_labels_declared_windows_1252_are_garbled(work):
     path = work.sav(TARGET)
     _, meta = work.read(TARGET)
-    var, label = next((v, l) for v, l in meta.column_names_to_labels.items()
-                      if l and not l.isascii())
+    var, label = next(
+        (v, l) for v, l in meta.column_names_to_labels.items() if l and not l.isascii()
+    )
     path.write_bytes(_declare_encoding(path.read_bytes(), "windows-1252"))
     garbled = label.encode("utf-8").decode("cp1252")
-    error = work.refused(expected=[path.name, repr(var), "garbled", "windows-1252",
-                                   repr(label)])
+    error = work.refused(expected=[path.name, repr(var), "garbled", "windows-1252", repr(label)])
     assert error.variable == var and error.value == garbled
 
 
 # --------------------------------------------------------------------------
 # values
 # --------------------------------------------------------------------------
+
 
 def test_likert_item_coded_1_to_7(work):
     var = _likert_item(work)
@@ -327,13 +355,21 @@ def test_likert_item_coded_1_to_7(work):
         rows = df.index[valid][:2]
         df.loc[rows[0], src] = 7
         df.loc[rows[1], src] = 6
-        kw["variable_value_labels"].setdefault(src, {}).update(
-            {6.0: "Eens", 7.0: "Helemaal eens"})
+        kw["variable_value_labels"].setdefault(src, {}).update({6.0: "Eens", 7.0: "Helemaal eens"})
         edit.first = df.loc[rows[0], work.mapping(TARGET)["id"]]
+
     work.rewrite(TARGET, edit)
-    work.refused(expected=[work.sav(TARGET).name, repr(src), "value 7", repr(var),
-                           f"source id {int(edit.first)}", "'Helemaal eens'",
-                           "[1, 2, 3, 4, 5]"])
+    work.refused(
+        expected=[
+            work.sav(TARGET).name,
+            repr(src),
+            "value 7",
+            repr(var),
+            f"source id {int(edit.first)}",
+            "'Helemaal eens'",
+            "[1, 2, 3, 4, 5]",
+        ]
+    )
 
 
 def test_age_of_250(work):
@@ -343,10 +379,19 @@ def test_age_of_250(work):
         row = _first_row(df, src, lambda c: c.notna())
         df.loc[row, src] = 250
         edit.id = df.loc[row, work.mapping(TARGET)["id"]]
+
     work.rewrite(TARGET, edit)
-    error = work.refused(SurveySchemaError, expected=[
-        work.sav(TARGET).name, "'age'", "[250]", f"{src!r} in {work.sav(TARGET).name}",
-        _resp_id(work, edit.id), f"source id {int(edit.id)}"])
+    error = work.refused(
+        SurveySchemaError,
+        expected=[
+            work.sav(TARGET).name,
+            "'age'",
+            "[250]",
+            f"{src!r} in {work.sav(TARGET).name}",
+            _resp_id(work, edit.id),
+            f"source id {int(edit.id)}",
+        ],
+    )
     assert error.variable == "age"
 
 
@@ -363,9 +408,17 @@ def test_age_as_text(work):
             kw[key].pop(src, None)
         kw["variable_format"][src] = "A10"
         kw["variable_measure"][src] = "nominal"
+
     work.rewrite(TARGET, edit)
-    work.refused(expected=[work.sav(TARGET).name, repr(src), "'veertig'", "numeric",
-                           f"source id {int(edit.id)}"])
+    work.refused(
+        expected=[
+            work.sav(TARGET).name,
+            repr(src),
+            "'veertig'",
+            "numeric",
+            f"source id {int(edit.id)}",
+        ]
+    )
 
 
 def test_interview_date_outside_fieldwork(work):
@@ -375,10 +428,17 @@ def test_interview_date_outside_fieldwork(work):
         row = _first_row(df, src, lambda c: c.notna())
         df.loc[row, src] = dt.date(2019, 12, 24)
         edit.id = df.loc[row, work.mapping(TARGET)["id"]]
+
     work.rewrite(TARGET, edit)
-    error = work.refused(SurveySchemaError, expected=[
-        "'interview_date'", "2019-12-24", f"{src!r} in {work.sav(TARGET).name}",
-        _resp_id(work, edit.id)])
+    error = work.refused(
+        SurveySchemaError,
+        expected=[
+            "'interview_date'",
+            "2019-12-24",
+            f"{src!r} in {work.sav(TARGET).name}",
+            _resp_id(work, edit.id),
+        ],
+    )
     assert error.variable == "interview_date"
 
 
@@ -387,6 +447,7 @@ def test_empty_respondent_id(work):
 
     def edit(df, kw):
         df.loc[4, id_var] = np.nan
+
     work.rewrite(TARGET, edit)
     work.refused(expected=[work.sav(TARGET).name, repr(id_var), "empty in row 5"])
 
@@ -394,6 +455,7 @@ def test_empty_respondent_id(work):
 # --------------------------------------------------------------------------
 # missing-value codes
 # --------------------------------------------------------------------------
+
 
 def _code_for(spec, target):
     return next((k for k, v in (spec.get("missing") or {}).items() if v == target), None)
@@ -409,8 +471,16 @@ def test_user_missing_code_recoded_as_a_real_answer(work):
     del spec["missing"][code]
     spec["recode"] = {**{c: c for c in range(1, 6)}, code: 5}
     work.write_mapping(1, mapping)
-    work.refused(expected=[mapping["file"], repr(spec["source"]), f"value {code}",
-                           "declares this code user-missing", f"{code} -> 5", "'missing'"])
+    work.refused(
+        expected=[
+            mapping["file"],
+            repr(spec["source"]),
+            f"value {code}",
+            "declares this code user-missing",
+            f"{code} -> 5",
+            "'missing'",
+        ]
+    )
 
 
 def test_missing_code_without_declaration_used_as_a_number(work):
@@ -424,10 +494,19 @@ def test_missing_code_without_declaration_used_as_a_number(work):
         kw["variable_value_labels"][src] = {99.0: "Geen antwoord"}
         kw["missing_ranges"].pop(src, None)
         edit.id = df.loc[row, work.mapping(TARGET)["id"]]
+
     work.rewrite(TARGET, edit)
-    work.refused(expected=[work.sav(TARGET).name, repr(src), "value 99", "'Geen antwoord'",
-                           "does not declare it user-missing", f"source id {int(edit.id)}",
-                           "'missing'"])
+    work.refused(
+        expected=[
+            work.sav(TARGET).name,
+            repr(src),
+            "value 99",
+            "'Geen antwoord'",
+            "does not declare it user-missing",
+            f"source id {int(edit.id)}",
+            "'missing'",
+        ]
+    )
 
 
 def test_missing_declaration_lost_but_mapping_covers_it(work):
@@ -446,6 +525,7 @@ def test_missing_declaration_lost_but_mapping_covers_it(work):
 # respondents without answers (logged decision)
 # --------------------------------------------------------------------------
 
+
 def _add_empty_respondent(work, municipality, fill):
     mapping = work.mapping(municipality)
     book = codebook.load_codebook()["variables"]
@@ -459,6 +539,7 @@ def _add_empty_respondent(work, municipality, fill):
             src = spec["source"]
             row[src] = fill(spec, book[var]["kind"], row[src])
         return pd.concat([df, row], ignore_index=True)
+
     work.rewrite(municipality, edit)
     return mapping["file"]
 
@@ -490,16 +571,19 @@ def test_respondent_without_any_answer_is_excluded_and_logged(work, fill):
 # the raw folder
 # --------------------------------------------------------------------------
 
+
 def test_missing_municipality(work):
     path = work.sav(TARGET)
     path.unlink()
-    work.refused(expected=[path.name, work.mapping_path(TARGET).name, "not found",
-                           "every municipality"])
+    work.refused(
+        expected=[path.name, work.mapping_path(TARGET).name, "not found", "every municipality"]
+    )
 
 
 def test_unrelated_files_are_ignored_and_logged(work):
-    (work.raw / "notes.txt").write_text("Gemeente C: 3 enquêtes op papier nagekeken\n",
-                                        encoding="utf-8")
+    (work.raw / "notes.txt").write_text(
+        "Gemeente C: 3 enquêtes op papier nagekeken\n", encoding="utf-8"
+    )
     (work.raw / "gemeente_c.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     (work.raw / "oud").mkdir()
     _, merge_log = work.accepted()
@@ -536,8 +620,10 @@ def test_copy_of_a_mapping(work):
     # one municipality and one file
     mapping = work.mapping(TARGET)
     work.write_mapping(TARGET, mapping, name="zz_kopie.yaml")
-    work.refused(MappingError, expected=["zz_kopie.yaml", "municipality already mapped",
-                                         work.mapping_path(TARGET).name])
+    work.refused(
+        MappingError,
+        expected=["zz_kopie.yaml", "municipality already mapped", work.mapping_path(TARGET).name],
+    )
 
 
 def test_two_mappings_same_file_other_municipality_number(work):
@@ -549,13 +635,15 @@ def test_two_mappings_same_file_other_municipality_number(work):
     work.mapping_path(4).unlink()
     mapping["municipality"] = other["municipality"]
     work.write_mapping(TARGET, mapping, name="zz_copy.yaml")
-    work.refused(MappingError, expected=["zz_copy.yaml", "file already mapped",
-                                         repr(mapping["file"])])
+    work.refused(
+        MappingError, expected=["zz_copy.yaml", "file already mapped", repr(mapping["file"])]
+    )
 
 
 # --------------------------------------------------------------------------
 # variables and mappings
 # --------------------------------------------------------------------------
+
 
 def test_items_swapped_caught_by_expected_label(work):
     """A group swapped two items' columns (labels travel with the data).
@@ -575,10 +663,17 @@ def test_items_swapped_caught_by_expected_label(work):
         df[[src_a, src_b]] = df[[src_b, src_a]].to_numpy()
         labels = kw["column_labels"]
         labels[src_a], labels[src_b] = labels[src_b], labels[src_a]
+
     work.rewrite(1, edit)
-    error = work.refused(expected=[mapping["file"], repr(src_a), repr(var_a),
-                                   "differs from the label the mapping expects",
-                                   "right variable"])
+    error = work.refused(
+        expected=[
+            mapping["file"],
+            repr(src_a),
+            repr(var_a),
+            "differs from the label the mapping expects",
+            "right variable",
+        ]
+    )
     assert error.value == meta.column_names_to_labels[src_b]
 
 
@@ -589,8 +684,9 @@ def test_mapping_with_a_typo_in_a_source_variable(work):
     typo = real[0] + real  # a doubled first letter: "sstelling5", "ss08"
     mapping["variables"][var]["source"] = typo
     work.write_mapping(TARGET, mapping)
-    work.refused(expected=[mapping["file"], repr(typo), "absent from the file",
-                           f"did you mean {real!r}"])
+    work.refused(
+        expected=[mapping["file"], repr(typo), "absent from the file", f"did you mean {real!r}"]
+    )
 
 
 def test_mapping_maps_one_source_twice(work):
@@ -598,9 +694,16 @@ def test_mapping_maps_one_source_twice(work):
     var_a, var_b = [v for v in ROLE if v in mapping["variables"]][:2]
     mapping["variables"][var_b]["source"] = mapping["variables"][var_a]["source"]
     path = work.write_mapping(TARGET, mapping)
-    work.refused(MappingError, expected=[path.name, f"variables.{var_b}.source",
-                                         repr(mapping["variables"][var_a]["source"]),
-                                         "mapped twice", repr(var_a)])
+    work.refused(
+        MappingError,
+        expected=[
+            path.name,
+            f"variables.{var_b}.source",
+            repr(mapping["variables"][var_a]["source"]),
+            "mapped twice",
+            repr(var_a),
+        ],
+    )
 
 
 def test_mapping_lists_a_variable_twice(work):
@@ -626,16 +729,17 @@ def test_two_variables_differing_only_in_case(work):
     twin = id_var.swapcase()
     assert twin != id_var
     work.rewrite(TARGET, lambda df, kw: df.insert(len(df.columns), twin, df[id_var]))
-    work.refused(expected=[work.sav(TARGET).name, repr(id_var), repr(twin),
-                           "differ only in case"])
+    work.refused(expected=[work.sav(TARGET).name, repr(id_var), repr(twin), "differ only in case"])
 
 
 # --------------------------------------------------------------------------
 # the same checks on the generator-independent fixtures (conftest.py)
 # --------------------------------------------------------------------------
 
-def _harmonise_a(edit_frame=None, edit_mapping=None, labels=None, value_labels=None,
-                 encoding="UTF-8"):
+
+def _harmonise_a(
+    edit_frame=None, edit_mapping=None, labels=None, value_labels=None, encoding="UTF-8"
+):
     df, sav, mapping = delivery_a()
     mapping = copy.deepcopy(mapping)
     if edit_frame:
@@ -643,8 +747,7 @@ def _harmonise_a(edit_frame=None, edit_mapping=None, labels=None, value_labels=N
     if edit_mapping:
         edit_mapping(mapping)
     meta = SimpleNamespace(
-        missing_ranges={k: [{"lo": v[0], "hi": v[0]}]
-                        for k, v in sav["missing_ranges"].items()},
+        missing_ranges={k: [{"lo": v[0], "hi": v[0]}] for k, v in sav["missing_ranges"].items()},
         column_names_to_labels={**sav["column_labels"], **(labels or {})},
         variable_value_labels={**sav["variable_value_labels"], **(value_labels or {})},
         file_encoding=encoding,
@@ -666,8 +769,14 @@ def test_expected_label_differs():
     with pytest.raises(DeliveryError) as info:
         _harmonise_a(edit_mapping=_label("gender", "Leeftijd"))
     message = str(info.value)
-    for text in ("gemeente_a.sav", "'geslacht'", "value 'Geslacht'", "'Leeftijd'",
-                 "'gender'", "differs"):
+    for text in (
+        "gemeente_a.sav",
+        "'geslacht'",
+        "value 'Geslacht'",
+        "'Leeftijd'",
+        "'gender'",
+        "differs",
+    ):
         assert text in message, message
 
 
@@ -691,10 +800,17 @@ def test_expected_label_must_be_text(tmp_path, label):
 
 def test_garbled_value_label():
     with pytest.raises(DeliveryError) as info:
-        _harmonise_a(value_labels={"bin_kent": {0: "nee", 1: "ja, geÃ¯nteresseerd"}},
-                     encoding="windows-1252")
-    for text in ("gemeente_a.sav", "'bin_kent'", "value 'ja, geÃ¯nteresseerd'", "garbled",
-                 "'windows-1252'", "meant 'ja, geïnteresseerd'"):
+        _harmonise_a(
+            value_labels={"bin_kent": {0: "nee", 1: "ja, geÃ¯nteresseerd"}}, encoding="windows-1252"
+        )
+    for text in (
+        "gemeente_a.sav",
+        "'bin_kent'",
+        "value 'ja, geÃ¯nteresseerd'",
+        "garbled",
+        "'windows-1252'",
+        "meant 'ja, geïnteresseerd'",
+    ):
         assert text in str(info.value)
 
 
@@ -706,15 +822,17 @@ def test_missing_like_label_used_as_answer():
     # education is identity-coded; code 3 labelled "weet niet" in the file
     def edit(df):
         df.loc[0, "opl"] = 3
+
     with pytest.raises(DeliveryError) as info:
         _harmonise_a(edit_frame=edit, value_labels={"opl": {3: "Weet niet"}})
     for text in ("'opl'", "value 3", "'Weet niet'", "source id 1", "'education'"):
         assert text in str(info.value)
     # declared under 'missing' in the mapping: accepted, becomes 98
     result, _ = _harmonise_a(
-        edit_frame=edit, value_labels={"opl": {3: "Weet niet"}},
-        edit_mapping=lambda m: m["variables"]["education"].__setitem__(
-            "missing", {9: 99, 3: 98}))
+        edit_frame=edit,
+        value_labels={"opl": {3: "Weet niet"}},
+        edit_mapping=lambda m: m["variables"]["education"].__setitem__("missing", {9: 99, 3: 98}),
+    )
     assert result.loc[0, "education"] == 98
 
 
@@ -725,6 +843,7 @@ def test_missing_like_label_on_an_unused_code_is_fine():
 def test_unlabelled_value_hint_uses_file_label():
     def edit(df):
         df.loc[0, "beroep"] = 8
+
     with pytest.raises(DeliveryError, match=r"'beroep'.*value 8.*the file labels it 'Huisvrouw'"):
         _harmonise_a(edit_frame=edit, value_labels={"beroep": {8: "Huisvrouw"}})
 
@@ -732,6 +851,7 @@ def test_unlabelled_value_hint_uses_file_label():
 def test_unknown_variable_message_says_what_to_do():
     def edit(df):
         df["extra"] = 1
+
     with pytest.raises(DeliveryError, match=r"'extra'.*label 'Extra vraag'.*'drop'"):
         _harmonise_a(edit_frame=edit, labels={"extra": "Extra vraag"})
 
@@ -739,6 +859,7 @@ def test_unknown_variable_message_says_what_to_do():
 def test_all_rows_excluded_fixture():
     def edit(df):
         df["testinvoer"] = 1
+
     with pytest.raises(DeliveryError, match=r"no respondent is left.*Testinvoer \(6\)"):
         _harmonise_a(edit_frame=edit)
 

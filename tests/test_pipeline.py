@@ -51,8 +51,9 @@ def test_written_file_matches_codebook(built):
     book = codebook.load_codebook()["variables"]
     for var in names:
         if book[var]["kind"] == "categorical":
-            expected = {float(k): v for k, v in
-                        codebook.value_labels(var, include_missing=True).items()}
+            expected = {
+                float(k): v for k, v in codebook.value_labels(var, include_missing=True).items()
+            }
             assert meta.variable_value_labels[var] == expected, var
             assert meta.missing_ranges[var] == [{"lo": 96.0, "hi": 99.0}], var
         else:
@@ -67,8 +68,9 @@ def test_written_file_reads_back_as_merged(built):
     for var in codebook.variable_names():
         if var == "resp_id":
             continue
-        pd.testing.assert_series_equal(df[var], merged[var], check_dtype=False,
-                                       check_exact=False, obj=var)
+        pd.testing.assert_series_equal(
+            df[var], merged[var], check_dtype=False, check_exact=False, obj=var
+        )
 
 
 @pytest.mark.skipif(not SYNTHETIC, reason="real deliveries: there is no synthetic truth")
@@ -84,4 +86,5 @@ def test_recovers_the_synthetic_truth(built):
     assert df["resp_id"].tolist() == expected["resp_id"].tolist()
     for var in df.columns:
         pd.testing.assert_series_equal(
-            df[var], expected[var].astype(df[var].dtype), check_names=False, obj=var)
+            df[var], expected[var].astype(df[var].dtype), check_names=False, obj=var
+        )

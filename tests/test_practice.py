@@ -35,19 +35,39 @@ BOOK = {
         "age": {"label": "Leeftijd", "kind": "numeric", "group": "bg", "min": 16, "max": 99},
         "known": {"label": "Kent u het?", "kind": "categorical", "values": "yn", "group": "k"},
         "member": {"label": "Doet u mee?", "kind": "categorical", "values": "yn", "group": "k"},
-        "willing": {"label": "Wilt u meedoen?", "kind": "categorical", "values": "sc", "group": "k"},
+        "willing": {
+            "label": "Wilt u meedoen?",
+            "kind": "categorical",
+            "values": "sc",
+            "group": "k",
+        },
         "s1": {"label": "Stelling 1", "kind": "categorical", "values": "sc", "group": "s"},
         "s2": {"label": "Stelling 2", "kind": "categorical", "values": "sc", "group": "s"},
         "s3": {"label": "Stelling 3", "kind": "categorical", "values": "sc", "group": "s"},
     },
 }
 BLOCKS = (
-    {"section": "A", "section_title": "Deel A", "title": "Over u", "groups": ("bg",),
-     "instruction": "Eerst over u."},
-    {"section": "B", "section_title": "Deel B", "title": "Netwerk", "groups": ("k",),
-     "instruction": "Volg de pijlen."},
-    {"section": "B", "section_title": "Deel B", "title": "Stellingen", "groups": ("s",),
-     "instruction": "Geef uw mening."},
+    {
+        "section": "A",
+        "section_title": "Deel A",
+        "title": "Over u",
+        "groups": ("bg",),
+        "instruction": "Eerst over u.",
+    },
+    {
+        "section": "B",
+        "section_title": "Deel B",
+        "title": "Netwerk",
+        "groups": ("k",),
+        "instruction": "Volg de pijlen.",
+    },
+    {
+        "section": "B",
+        "section_title": "Deel B",
+        "title": "Stellingen",
+        "groups": ("s",),
+        "instruction": "Geef uw mening.",
+    },
 )
 FILTERS = {
     "member": [{"known": [1]}],
@@ -72,8 +92,15 @@ def test_questionnaire_items_numbers_in_block_order(items):
 
 
 def test_questionnaire_items_rejects_empty_group():
-    blocks = BLOCKS + ({"section": "C", "section_title": "C", "title": "Leeg",
-                        "groups": ("nothing",), "instruction": ""},)
+    blocks = BLOCKS + (
+        {
+            "section": "C",
+            "section_title": "C",
+            "title": "Leeg",
+            "groups": ("nothing",),
+            "instruction": "",
+        },
+    )
     with pytest.raises(ValueError, match="no variables"):
         questionnaire_items(BOOK, blocks)
 
@@ -112,18 +139,23 @@ def test_routing_table_matches_codebook_filters():
 
 def test_questionnaire_covers_every_substantive_codebook_variable():
     items = questionnaire_items(codebook.load_codebook())
-    expected = [v for v in codebook.variable_names()
-                if codebook.load_codebook()["variables"][v]["group"] != "administratie"]
+    expected = [
+        v
+        for v in codebook.variable_names()
+        if codebook.load_codebook()["variables"][v]["group"] != "administratie"
+    ]
     assert sorted(items["variable"]) == sorted(expected)
 
 
 def test_not_asked_by_municipality():
-    df = pd.DataFrame({
-        "municipality": [1, 1, 2, 2, 3],
-        "q": [97, 97, 97, 97, 1],
-        "r": [97, 1, 2, 3, 4],   # partly 97: still asked
-        "s": [1, 2, 3, 4, 5],
-    })
+    df = pd.DataFrame(
+        {
+            "municipality": [1, 1, 2, 2, 3],
+            "q": [97, 97, 97, 97, 1],
+            "r": [97, 1, 2, 3, 4],  # partly 97: still asked
+            "s": [1, 2, 3, 4, 5],
+        }
+    )
     table = not_asked_by_municipality(df, ["q", "r", "s"], labels={1: "A", 2: "B", 3: "C"})
     assert table["variable"].tolist() == ["q"]
     assert table.loc[0, "n_not_asked"] == 2
@@ -139,8 +171,9 @@ def test_not_asked_by_municipality_none():
 
 def test_questionnaire_markdown_has_routing_filters_and_notes(items):
     routing = questionnaire_routing(items, FILTERS)
-    not_asked = pd.DataFrame({"variable": ["s2"], "n_not_asked": [2],
-                              "municipalities": [("Gemeente A", "Gemeente B")]})
+    not_asked = pd.DataFrame(
+        {"variable": ["s2"], "n_not_asked": [2], "municipalities": [("Gemeente A", "Gemeente B")]}
+    )
     text = questionnaire_to_markdown(items, routing, FILTERS, not_asked)
     assert "☐ Nee → ga naar vraag 4" in text
     assert "☐ Ja → ga naar vraag 5" in text
@@ -240,8 +273,9 @@ def test_agreement_by_theme_counts_and_kappa():
     first = pd.DataFrame({"a": [1, 1, 0, 0], "b": [0, 0, 0, 0]}, index=list("wxyz"))
     second = pd.DataFrame({"a": [1, 0, 0, 0], "b": [0, 0, 0, 0]}, index=list("wxyz"))
     table = agreement_by_theme(first, second, labels={"a": "Thema A"})
-    assert table.loc["Thema A", ["Beide", "Alleen eerste", "Alleen tweede",
-                                 "Geen van beide"]].tolist() == [1, 1, 0, 2]
+    assert table.loc[
+        "Thema A", ["Beide", "Alleen eerste", "Alleen tweede", "Geen van beide"]
+    ].tolist() == [1, 1, 0, 2]
     assert table.loc["Thema A", "Overeenstemming (%)"] == pytest.approx(75.0)
     assert table.loc["Thema A", "Kappa"] == pytest.approx(0.5)
     # Theme never used by either coder: full agreement, kappa undefined.

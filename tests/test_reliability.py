@@ -46,8 +46,9 @@ def test_alpha_guards():
 
 
 def test_reverse_and_scale_items_listwise():
-    assert reverse_items(pd.DataFrame({"a": [1, 5], "b": [1, 4]}),
-                         {"a": 1, "b": -1})["b"].tolist() == [5, 2]
+    assert reverse_items(pd.DataFrame({"a": [1, 5], "b": [1, 4]}), {"a": 1, "b": -1})[
+        "b"
+    ].tolist() == [5, 2]
     directions = codebook.load_scales()["perceived_effort"]["items"]
     df = pd.DataFrame({"role_effort": [1, 5, 98, 2], "role_confront_negative": [2, 4, 3, 97]})
     items = scale_items(df, "perceived_effort")
@@ -79,8 +80,9 @@ def _two_factor_items(n=600, seed=0):
 
 @pytest.mark.parametrize("method, rotation", [("pa", "oblimin"), ("ml", "varimax")])
 def test_factor_loadings_recover_simple_structure(method, rotation):
-    loadings = factor_loadings(_two_factor_items(), n_factors=2, method=method,
-                               rotation=rotation, labels=False)
+    loadings = factor_loadings(
+        _two_factor_items(), n_factors=2, method=method, rotation=rotation, labels=False
+    )
     main = loadings[["F1", "F2"]].abs().idxmax(axis=1)
     assert main[["a0", "a1", "a2"]].nunique() == 1
     assert main[["b0", "b1", "b2"]].nunique() == 1

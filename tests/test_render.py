@@ -25,8 +25,12 @@ def likert():
     return pd.DataFrame(
         {
             "N": pd.array([1201, 1193], dtype="Int64"),
-            **{c: pd.array(v, dtype="Int64") for c, v in zip(
-                CATEGORIES, [[2, 40], [4, 37], [9, 15], [43, 4], [42, 3]], strict=True)},
+            **{
+                c: pd.array(v, dtype="Int64")
+                for c, v in zip(
+                    CATEGORIES, [[2, 40], [4, 37], [9, 15], [43, 4], [42, 3]], strict=True
+                )
+            },
             "Som oneens": pd.array([6, 77], dtype="Int64"),
             "Som eens": pd.array([85, 8], dtype="Int64"),
         },

@@ -152,13 +152,19 @@ def test_interview_counts_reproduced(interviews, table1_expected):
 #: The report's sums of categories (label -> codes), declared independently of
 #: helpers.analysis.counts so the construction does not reuse the code under test.
 SUMS = {
-    "Som oneens": (1, 2), "Som eens": (4, 5),
-    "Som niet": (1, 2), "Som wel": (4, 5),
-    "Som onverzorgd": (1, 2), "Som verzorgd": (3, 4),
+    "Som oneens": (1, 2),
+    "Som eens": (4, 5),
+    "Som niet": (1, 2),
+    "Som wel": (4, 5),
+    "Som onverzorgd": (1, 2),
+    "Som verzorgd": (3, 4),
 }
 #: Missing code filling the rows without a valid answer.
-FILL = {"bin_known": codebook.NOT_ASKED, "bin_member": codebook.NOT_APPLICABLE,
-        "bin_willing": codebook.NOT_APPLICABLE}
+FILL = {
+    "bin_known": codebook.NOT_ASKED,
+    "bin_member": codebook.NOT_APPLICABLE,
+    "bin_willing": codebook.NOT_APPLICABLE,
+}
 
 
 def _pct(count, n):
@@ -207,8 +213,10 @@ def construct_frame(figures, seed=2020):
     columns, cells = {}, []
 
     def column(counts, fill):
-        values = np.concatenate([np.repeat(float(c), k) for c, k in counts.items()] +
-                                [np.repeat(float(fill), n_rows - sum(counts.values()))])
+        values = np.concatenate(
+            [np.repeat(float(c), k) for c, k in counts.items()]
+            + [np.repeat(float(fill), n_rows - sum(counts.values()))]
+        )
         assert len(values) == n_rows
         return rng.permutation(values)
 
@@ -239,8 +247,17 @@ def construct_frame(figures, seed=2020):
                 members = (code_of[label],) if label in code_of else SUMS[label]
                 value = int(round_half_up_percent(sum(counts[c] for c in members), n))
             if value != cell.value:
-                cells.append((table, variable, cell.row, cell.column, cell.value, value,
-                              "Constructed frame: no count vector prints every cell"))
+                cells.append(
+                    (
+                        table,
+                        variable,
+                        cell.row,
+                        cell.column,
+                        cell.value,
+                        value,
+                        "Constructed frame: no count vector prints every cell",
+                    )
+                )
     deviations = pd.DataFrame(cells, columns=[*KEYS, "published", "reproduced", "reason"])
     return pd.DataFrame(columns), deviations
 

@@ -41,8 +41,14 @@ BIN = Path(sys.executable).parent
 
 #: Not copied for the second build: environments, builds, caches, outputs.
 _COPY_IGNORE = shutil.ignore_patterns(
-    ".venv", "_build", ".git", ".pytest_cache", "__pycache__", ".ipynb_checkpoints",
-    ".jupyter_cache", "*.egg-info",
+    ".venv",
+    "_build",
+    ".git",
+    ".pytest_cache",
+    "__pycache__",
+    ".ipynb_checkpoints",
+    ".jupyter_cache",
+    "*.egg-info",
 )
 
 
@@ -66,7 +72,10 @@ def _env(project_root: Path) -> dict[str, str]:
 def _run_pipeline(out: Path, project_root: Path = ROOT) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "helpers.data.pipeline", "--out", str(out)],
-        cwd=project_root, env=_env(project_root), capture_output=True, text=True,
+        cwd=project_root,
+        env=_env(project_root),
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr[-3000:]
 
@@ -74,7 +83,8 @@ def _run_pipeline(out: Path, project_root: Path = ROOT) -> None:
 def _files(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -137,7 +147,10 @@ def test_second_clean_build_gives_identical_figures_and_csvs(tmp_path):
     _run_pipeline(copy / "data" / "processed", project_root=copy)
     build = subprocess.run(
         [str(BIN / "jupyter-book"), "build", str(copy), "-W", "-n", "--keep-going"],
-        cwd=copy, env=_env(copy), capture_output=True, text=True,
+        cwd=copy,
+        env=_env(copy),
+        capture_output=True,
+        text=True,
     )
     seconds = time.monotonic() - started
     print(f"second clean build (pipeline + book): {seconds:.0f} s")
@@ -145,7 +158,8 @@ def test_second_clean_build_gives_identical_figures_and_csvs(tmp_path):
     if build.returncode != 0:
         log = re.sub(r"\x1b\[[0-9;]*m", "", build.stdout + "\n" + build.stderr)
         causes = [
-            line for line in log.splitlines()
+            line
+            for line in log.splitlines()
             if re.search(r"WARNING|ERROR|Error|Exception", line) and "IPKernelApp" not in line
         ]
         problems.append(

@@ -105,7 +105,10 @@ def test_recruitment_table_counts_all_modes_with_totals():
     table = recruitment_table(df)
     assert table.index.tolist() == ["Gemeente A", "Gemeente C", "Totaal"]
     assert table.columns.tolist() == [
-        "Online via sociale media", "Deur aan deur", "Straat of markt", "Totaal",
+        "Online via sociale media",
+        "Deur aan deur",
+        "Straat of markt",
+        "Totaal",
     ]
     assert table.loc["Gemeente A"].tolist() == [0, 2, 0, 2]
     assert table.loc["Gemeente C"].tolist() == [2, 0, 1, 3]
@@ -137,8 +140,12 @@ def test_item_response_table_counts_codes_and_municipalities():
     assert table.index.names == ["Blok", "Vraag"]
     assert table.index.tolist() == [("Tabel 6", "BIN Kennis"), ("Tabel 7", "BIN Deelname")]
     assert table.columns.tolist() == [
-        "Geldige N", "Niet van toepassing (96)", "Niet gevraagd (97)", "Weet niet (98)",
-        "Geen antwoord (99)", "Gemeenten bevraagd",
+        "Geldige N",
+        "Niet van toepassing (96)",
+        "Niet gevraagd (97)",
+        "Weet niet (98)",
+        "Geen antwoord (99)",
+        "Gemeenten bevraagd",
     ]
     assert table.loc[("Tabel 6", "BIN Kennis")].tolist() == [2, 0, 2, 1, 1, 2]
     # NaN counts as no answer (99)
@@ -147,7 +154,8 @@ def test_item_response_table_counts_codes_and_municipalities():
 
 def test_item_response_table_default_skips_administrative_variables():
     names = [
-        n for n, s in codebook.load_codebook()["variables"].items()
+        n
+        for n, s in codebook.load_codebook()["variables"].items()
         if s["kind"] == "categorical" and s["group"] != "administratie"
     ]
     df = pd.DataFrame({name: [1, 1] for name in names} | {"municipality": [1, 2]})
@@ -176,11 +184,15 @@ def test_motive_table_marks_reversed_items():
     }
     table = motive_table(motives)
     assert table.index.get_level_values("Motief").tolist() == [
-        "Vermeende inspanning", "Persoonlijke waarden", "Persoonlijke waarden",
+        "Vermeende inspanning",
+        "Persoonlijke waarden",
+        "Persoonlijke waarden",
     ]
     assert table.index[0][1] == codebook.variable_label("role_effort")
     assert table["Formulering"].tolist() == [
-        "negatief (omgekeerd)", "positief", "negatief (omgekeerd)",
+        "negatief (omgekeerd)",
+        "positief",
+        "negatief (omgekeerd)",
     ]
 
 

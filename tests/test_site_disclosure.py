@@ -107,7 +107,7 @@ class SiteTable:
 
 
 def _caption_of(table) -> str:
-    """"Tabel N: caption" as shown (number and text spans of the figure)."""
+    """ "Tabel N: caption" as shown (number and text spans of the figure)."""
     figure = table.find_parent(class_="vives-tabel-figuur")
     if figure is not None:
         parts = [figure.select_one(".caption-number"), figure.select_one(".caption-text")]
@@ -183,9 +183,9 @@ def test_no_respondent_id_in_site(survey, site_texts):
 
 def test_no_free_text_answer_in_site(survey, site_texts):
     text_columns = [
-        c for c in survey.columns
-        if c != "resp_id"
-        and (pd.api.types.is_string_dtype(survey[c]) or survey[c].dtype == object)
+        c
+        for c in survey.columns
+        if c != "resp_id" and (pd.api.types.is_string_dtype(survey[c]) or survey[c].dtype == object)
     ]
     values: dict[str, set[str]] = {}
     for column in text_columns:

@@ -40,9 +40,11 @@ def test_student_edition_keeps_every_exercise():
 
 def test_every_chapter_has_at_least_three_exercises():
     full = _pages(FULL_HTML)
-    chapters = {name: text for name, text in full.items()
-                if re.match(r"notebooks/0\d_", str(name))}
+    chapters = {name: text for name, text in full.items() if re.match(r"notebooks/0\d_", str(name))}
     assert chapters, "no chapter pages found"
-    few = {str(n): len(EXERCISE.findall(t)) for n, t in chapters.items()
-           if len(EXERCISE.findall(t)) < 3}
+    few = {
+        str(n): len(EXERCISE.findall(t))
+        for n, t in chapters.items()
+        if len(EXERCISE.findall(t)) < 3
+    }
     assert not few, f"chapters with fewer than three exercises: {few}"

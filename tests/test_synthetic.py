@@ -24,10 +24,15 @@ FIGURES = pd.read_csv(config.REPORT_FIGURES)
 TABLE1 = pd.read_csv(config.REPORT_TABLE1)
 KEYS = ["table", "variable", "row", "column"]
 #: The report's "som" columns: which answer codes they add up.
-SOM = {"som oneens": (1, 2), "som eens": (4, 5), "som niet": (1, 2), "som wel": (4, 5),
-       "som onverzorgd": (1, 2), "som verzorgd": (3, 4)}
-GENERATED = {"raw": None, "mappings": None, "synthetic": None,
-             "interviews": ["interviews.csv"]}
+SOM = {
+    "som oneens": (1, 2),
+    "som eens": (4, 5),
+    "som niet": (1, 2),
+    "som wel": (4, 5),
+    "som onverzorgd": (1, 2),
+    "som verzorgd": (3, 4),
+}
+GENERATED = {"raw": None, "mappings": None, "synthetic": None, "interviews": ["interviews.csv"]}
 #: Hand-written documentation that lives beside generated files.
 DOCUMENTATION = {"README.md"}
 DESIGN_MODE = {"online": 1, "door_to_door": 2, "street": 3}
@@ -53,14 +58,15 @@ def truth(built):
 @pytest.fixture(scope="module")
 def mappings():
     folder = config.DATA_DIR / "mappings"
-    return {p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))
-            for p in sorted(folder.glob("gemeente_*.yaml"))}
+    return {
+        p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))
+        for p in sorted(folder.glob("gemeente_*.yaml"))
+    }
 
 
 @pytest.fixture(scope="module")
 def deviations():
-    return pd.read_csv(config.DATA_DIR / "synthetic" / "deviations.csv",
-                       keep_default_na=False)
+    return pd.read_csv(config.DATA_DIR / "synthetic" / "deviations.csv", keep_default_na=False)
 
 
 def _valid(series):
@@ -83,7 +89,8 @@ def test_regeneration_is_byte_identical_to_the_committed_files(regenerated):
             assert names == only
         for name in names:
             assert (new_dir / name).read_bytes() == (old_dir / name).read_bytes(), (
-                f"{folder}/{name} differs from a fresh regeneration: run `make synthetic`")
+                f"{folder}/{name} differs from a fresh regeneration: run `make synthetic`"
+            )
 
 
 # --- calibration: the truth reproduces the report ---------------------------
@@ -109,7 +116,8 @@ def test_truth_reproduces_every_published_figure_except_recorded_deviations(trut
     figures = FIGURES.fillna({"variable": "", "row": ""})
     recorded = deviations.set_index(KEYS)
     assert recorded.index.isin(figures.set_index(KEYS).index).all(), (
-        "deviations.csv names a cell that report_figures.csv does not have")
+        "deviations.csv names a cell that report_figures.csv does not have"
+    )
     wrong = []
     for fig in figures.itertuples(index=False):
         key = (fig.table, fig.variable, fig.row, fig.column)
@@ -133,8 +141,15 @@ def test_deviations_are_few_and_explained(deviations):
 
 
 def test_every_respondent_has_the_background_variables(truth):
-    for var in ("gender", "age", "education", "occupation", "residence_duration",
-                "neighbourhood_appearance", "interview_date"):
+    for var in (
+        "gender",
+        "age",
+        "education",
+        "occupation",
+        "residence_duration",
+        "neighbourhood_appearance",
+        "interview_date",
+    ):
         assert truth[var].notna().all()
     assert truth["resp_id"].is_unique
 
@@ -151,17 +166,22 @@ def _harmonise(raw, meta, mapping, letter):
     blank = raw[sources].apply(lambda col: col.isna() | (col.astype(str) == ""))
     keep &= ~blank.all(axis=1)
     raw = raw[keep]
-    out = pd.DataFrame({"resp_id": [f"{letter}{int(i):04d}" for i in raw[mapping["id"]]]},
-                       index=raw.index)
+    out = pd.DataFrame(
+        {"resp_id": [f"{letter}{int(i):04d}" for i in raw[mapping["id"]]]}, index=raw.index
+    )
     out["municipality"] = mapping["municipality"]
     rec = mapping["recruitment"]
-    out["recruitment"] = (rec["value"] if "value" in rec
-                          else raw[rec["source"]].map(lambda v: rec["recode"][int(v)]))
+    out["recruitment"] = (
+        rec["value"] if "value" in rec else raw[rec["source"]].map(lambda v: rec["recode"][int(v)])
+    )
     for var, spec in mapping["variables"].items():
         col = raw[spec["source"]]
         if var == "interview_date":
-            out[var] = (col.map(lambda s: dt.datetime.strptime(s, spec["format"]).date())
-                        if "format" in spec else col)
+            out[var] = (
+                col.map(lambda s: dt.datetime.strptime(s, spec["format"]).date())
+                if "format" in spec
+                else col
+            )
             continue
         missing, recode = spec.get("missing", {}), spec.get("recode", {})
 
@@ -205,8 +225,7 @@ def test_every_source_variable_is_mapped_or_dropped(mappings):
             known.add(mapping["recruitment"]["source"])
         assert set(raw.columns) == known, mapping["file"]
         listed = set(mapping["variables"]) | set(mapping["not_asked"])
-        assert listed == set(codebook.variable_names()) - {"resp_id", "municipality",
-                                                           "recruitment"}
+        assert listed == set(codebook.variable_names()) - {"resp_id", "municipality", "recruitment"}
         assert raw[mapping["id"]].is_unique
 
 
@@ -218,8 +237,7 @@ def test_mapping_missing_codes_are_declared_user_missing_in_spss(mappings):
                 continue
             declared = {r["lo"] for r in meta.missing_ranges.get(spec["source"], [])}
             assert declared == set(spec["missing"]), (mapping["file"], var)
-            assert all(c in meta.variable_value_labels[spec["source"]]
-                       for c in spec["missing"])
+            assert all(c in meta.variable_value_labels[spec["source"]] for c in spec["missing"])
 
 
 def test_files_differ_in_the_ways_student_groups_differ(mappings):
@@ -235,8 +253,10 @@ def test_files_differ_in_the_ways_student_groups_differ(mappings):
     text_dates = [m for m in mappings.values() if "format" in m["variables"]["interview_date"]]
     assert len(text_dates) == 1
     raw, meta = read_sav(config.DATA_DIR / "raw" / text_dates[0]["file"])
-    assert meta.readstat_variable_types[text_dates[0]["variables"]["interview_date"]["source"]] \
+    assert (
+        meta.readstat_variable_types[text_dates[0]["variables"]["interview_date"]["source"]]
         == "string"
+    )
     dont_know = {c for v in specs for c, h in v["role_fun"].get("missing", {}).items() if h == 98}
     assert len(dont_know) >= 2, "every group codes 'weet niet' the same way"
     assert sum(bool(m["exclude"]) for m in mappings.values()) >= 1
@@ -258,8 +278,7 @@ def test_municipalities_sizes_designs_and_bin(truth, mappings):
             assert len(modes) >= 2
         else:
             assert modes == {DESIGN_MODE[design]}
-    with_bin = {m["municipality"] for m in mappings.values()
-                if "bin_known" in m["variables"]}
+    with_bin = {m["municipality"] for m in mappings.values() if "bin_known" in m["variables"]}
     assert len(with_bin) == 8
     no_bin = ~truth["municipality"].isin(with_bin)
     for var in ("bin_known", "bin_member", "bin_willing"):
@@ -342,8 +361,12 @@ def test_interviews_reproduce_table_1(interviews):
         elif rec.function == "Totaal":
             got = int((interviews["organisation"] == rec.row).sum())
         else:
-            got = int(((interviews["organisation"] == rec.row)
-                       & (interviews["function"] == rec.function)).sum())
+            got = int(
+                (
+                    (interviews["organisation"] == rec.row)
+                    & (interviews["function"] == rec.function)
+                ).sum()
+            )
         assert got == rec.value, rec
     text = table[table["table"] == "Tekst 2.1"].set_index("row")["value"]
     assert interviews["interview_id"].nunique() == text["Interviews"]
@@ -361,5 +384,11 @@ def test_interviews_are_spread_over_the_municipalities(interviews):
     dates = pd.to_datetime(interviews["interview_date"], format="%Y-%m-%d")
     assert dates.min() >= pd.Timestamp("2019-10-01")
     assert dates.max() <= pd.Timestamp("2019-12-31")
-    assert list(interviews.columns) == ["interview_id", "respondent_id", "municipality",
-                                        "interview_date", "organisation", "function"]
+    assert list(interviews.columns) == [
+        "interview_id",
+        "respondent_id",
+        "municipality",
+        "interview_date",
+        "organisation",
+        "function",
+    ]

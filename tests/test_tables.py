@@ -72,7 +72,9 @@ def test_round_half_up_differs_from_bankers_and_float_rounding():
 
 def test_round_half_up_percent_vectorised():
     counts = pd.Series([1, 1, 29, 0], index=list("abcd"), name="n")
-    result = round_half_up_percent(counts, pd.Series([8, 40, 200, 5], index=list("abcd")).to_numpy())
+    result = round_half_up_percent(
+        counts, pd.Series([8, 40, 200, 5], index=list("abcd")).to_numpy()
+    )
     assert isinstance(result, pd.Series)
     assert result.tolist() == [13, 3, 15, 0]
     assert list(result.index) == list("abcd")
@@ -328,7 +330,9 @@ def test_compare_with_reference_without_sums_or_reference_figure():
 def test_compare_with_reference_rejects_unknown_reference_category():
     reference = reference_frame([("Tabel 3", "neighbourhood_appearance", "heel verzorgd", 18)])
     with pytest.raises(ValueError, match="heel verzorgd"):
-        compare_with_reference(frame(neighbourhood_appearance=[1]), ["neighbourhood_appearance"], reference)
+        compare_with_reference(
+            frame(neighbourhood_appearance=[1]), ["neighbourhood_appearance"], reference
+        )
 
 
 # --------------------------------------------------------------------------
@@ -342,7 +346,9 @@ def test_bin_tables_layout():
         bin_member=[1, 2, 98, 96, 97, 97, 96, 2],
         bin_willing=[96, 5, 96, 1, 97, 97, 3, 99],
     )
-    reference = reference_frame([("Tabel 6", "bin_known", "Ja", 44), ("Tabel 6", "bin_known", "Nee", 56)])
+    reference = reference_frame(
+        [("Tabel 6", "bin_known", "Ja", 44), ("Tabel 6", "bin_known", "Nee", 56)]
+    )
     knowledge = bin_knowledge_table(df, reference)
     assert list(knowledge.columns) == ["Populatie", "N", SURVEY_COLUMN, REFERENCE_COLUMN]
     assert list(knowledge.index) == [("BIN Kennis", "Ja"), ("BIN Kennis", "Nee")]
@@ -473,11 +479,23 @@ def test_published_vs_recomputed_statuses():
     )
     audit = published_vs_recomputed(figures, recomputed, deviations)
     assert list(audit.columns) == [
-        *KEYS, "unit", "published", "recomputed", "match", "recorded", "reason", "status",
+        *KEYS,
+        "unit",
+        "published",
+        "recomputed",
+        "match",
+        "recorded",
+        "reason",
+        "status",
     ]
     assert audit["status"].tolist() == [
-        "match", "recorded deviation", "drifted", "unexplained", "stale record",
-        "record mismatch", "not recomputed",
+        "match",
+        "recorded deviation",
+        "drifted",
+        "unexplained",
+        "stale record",
+        "record mismatch",
+        "not recomputed",
     ]
     assert audit["match"].tolist() == [True, False, False, False, True, False, False]
     assert audit["reason"].tolist()[:2] == ["", "rounding constraint"]
@@ -488,7 +506,9 @@ def test_published_vs_recomputed_statuses():
 
 def test_published_vs_recomputed_rejects_unknown_or_duplicated_keys():
     figures = pd.DataFrame([("T", "a", "", "N", 10, "count")], columns=[*KEYS, "value", "unit"])
-    extra = pd.DataFrame([("T", "a", "", "N", 10), ("T", "b", "", "N", 3)], columns=[*KEYS, "value"])
+    extra = pd.DataFrame(
+        [("T", "a", "", "N", 10), ("T", "b", "", "N", 3)], columns=[*KEYS, "value"]
+    )
     with pytest.raises(ValueError, match="not a published cell"):
         published_vs_recomputed(figures, extra)
     duplicated = pd.DataFrame([("T", "a", "", "N", 10)] * 2, columns=[*KEYS, "value"])

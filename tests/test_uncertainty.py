@@ -56,7 +56,11 @@ def test_add_intervals_long_format():
     long = add_intervals(counts)
     assert list(long.columns) == INTERVAL_COLUMNS
     assert long[["Stelling", "Categorie"]].values.tolist() == [
-        ["A", "Ja"], ["A", "Nee"], ["B", "Ja"], ["B", "Nee"]]
+        ["A", "Ja"],
+        ["A", "Nee"],
+        ["B", "Ja"],
+        ["B", "Nee"],
+    ]
     first = long.iloc[0]
     assert (first["%"], first["Ondergrens"], first["Bovengrens"]) == (50.0, 40.4, 59.6)
     assert long.iloc[2][["%", "Ondergrens"]].isna().all()  # N = 0
@@ -65,10 +69,12 @@ def test_add_intervals_long_format():
 
 
 def test_likert_and_category_tables_with_ci():
-    df = pd.DataFrame({
-        "role_fun": [1, 2, 3, 4, 4, 5, 5, 5],
-        "role_duty": [1, 1, 1, 2, 3, 4, 5, 99],
-    })
+    df = pd.DataFrame(
+        {
+            "role_fun": [1, 2, 3, 4, 4, 5, 5, 5],
+            "role_duty": [1, 1, 1, 2, 3, 4, 5, 99],
+        }
+    )
     long = likert_table_with_ci(df, ["role_duty", "role_fun"], columns=["Som eens"])
     # sorted like the report: role_fun (5/8 agree) before role_duty (2/7)
     assert long["n"].tolist() == [5, 2] and long["N"].tolist() == [8, 7]
@@ -77,8 +83,9 @@ def test_likert_and_category_tables_with_ci():
     assert long.iloc[0]["Ondergrens"] == round(100 * low, 1)
     assert long.iloc[0]["Bovengrens"] == round(100 * high, 1)
 
-    appearance = category_table_with_ci(pd.DataFrame({"neighbourhood_appearance": [1, 2, 3, 4, 98]}),
-                                        "neighbourhood_appearance")
+    appearance = category_table_with_ci(
+        pd.DataFrame({"neighbourhood_appearance": [1, 2, 3, 4, 98]}), "neighbourhood_appearance"
+    )
     assert appearance["Categorie"].tolist()[-2:] == ["Som onverzorgd", "Som verzorgd"]
     assert appearance["N"].unique().tolist() == [4]
     assert appearance.set_index("Categorie").loc["Som onverzorgd", "%"] == 50.0

@@ -23,11 +23,13 @@ from helpers.analysis.weighting import (
 @pytest.fixture()
 def sample():
     # 8 respondents: gender x education, unbalanced on both.
-    return pd.DataFrame({
-        "gender": [1, 1, 2, 2, 2, 2, 2, 2],
-        "education": [1, 3, 1, 2, 2, 3, 3, 3],
-        "neighbourhood_appearance": [1, 3, 4, 2, 3, 3, 4, 98],
-    })
+    return pd.DataFrame(
+        {
+            "gender": [1, 1, 2, 2, 2, 2, 2, 2],
+            "education": [1, 3, 1, 2, 2, 3, 3, 3],
+            "neighbourhood_appearance": [1, 3, 4, 2, 3, 3, 4, 98],
+        }
+    )
 
 
 MARGINS = {"gender": {1: 50.0, 2: 50.0}, "education": {1: 30.0, 2: 30.0, 3: 40.0}}
@@ -89,12 +91,18 @@ def test_weighted_percentages(sample):
 
 
 def test_reference_margins_normalise_and_derive():
-    reference = pd.DataFrame({
-        "variable": ["gender", "education", "education", "education"],
-        "category": ["Vrouw", "Geen diploma, lager onderwijs of lager middelbaar",
-                     "Hoger middelbaar", "Hogere studie"],
-        "percent": [54, 25, 35, 38],
-    })
+    reference = pd.DataFrame(
+        {
+            "variable": ["gender", "education", "education", "education"],
+            "category": [
+                "Vrouw",
+                "Geen diploma, lager onderwijs of lager middelbaar",
+                "Hoger middelbaar",
+                "Hogere studie",
+            ],
+            "percent": [54, 25, 35, 38],
+        }
+    )
     table = margins_table(reference, ["gender", "education"])
     assert table.loc[table["Categorie"] == "Man", "Afgeleid"].item()
     margins = reference_margins(reference, ["gender", "education"])
@@ -105,16 +113,19 @@ def test_reference_margins_normalise_and_derive():
 
 
 def test_simulation_is_seeded_and_shows_selection():
-    margins = {"gender": {1: 46.0, 2: 54.0},
-               "education": {1: 25.0, 2: 35.0, 3: 40.0},
-               "occupation": {1: 45.0, 2: 8.0, 3: 10.0, 4: 28.0, 5: 3.0, 6: 6.0}}
+    margins = {
+        "gender": {1: 46.0, 2: 54.0},
+        "education": {1: 25.0, 2: 35.0, 3: 40.0},
+        "occupation": {1: 45.0, 2: 8.0, 3: 10.0, 4: 28.0, 5: 3.0, 6: 6.0},
+    }
     population = simulate_population(margins, size=5000, seed=1)
     assert (population["gender"] == 2).mean() == pytest.approx(0.54)
     first = simulate_recruitment_bias(margins, n_replications=5, population_size=5000, seed=1)
     second = simulate_recruitment_bias(margins, n_replications=5, population_size=5000, seed=1)
     pd.testing.assert_frame_equal(first, second)
     summary = summarise_simulation(
-        simulate_recruitment_bias(margins, n_replications=30, population_size=5000, seed=1))
+        simulate_recruitment_bias(margins, n_replications=30, population_size=5000, seed=1)
+    )
     # Social-media recruitment over-recruits the dissatisfied; raking on
     # background variables does not remove that.
     online = summary.loc["Online via sociale media"]

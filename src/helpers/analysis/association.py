@@ -68,8 +68,13 @@ def add_age_group(df, groups=AGE_GROUPS, column="age_group"):
     if any(b <= a for a, b in zip(edges, edges[1:])):
         raise ValueError("age groups must be increasing and adjacent")
     out = df.copy()
-    out[column] = pd.cut(pd.to_numeric(df["age"]), bins=edges, right=False,
-                         labels=[g[2] for g in groups], ordered=True)
+    out[column] = pd.cut(
+        pd.to_numeric(df["age"]),
+        bins=edges,
+        right=False,
+        labels=[g[2] for g in groups],
+        ordered=True,
+    )
     return out
 
 
@@ -89,8 +94,11 @@ def _labelled(df, variable):
     if len(unexpected):
         raise ValueError(f"{variable!r}: value {unexpected.iloc[0]!r} has no value label")
     mapped = codes.map(lambda c: labels.get(int(c)) if pd.notna(c) else None)
-    return pd.Series(pd.Categorical(mapped, categories=list(labels.values()), ordered=True),
-                     index=df.index, name=variable)
+    return pd.Series(
+        pd.Categorical(mapped, categories=list(labels.values()), ordered=True),
+        index=df.index,
+        name=variable,
+    )
 
 
 def _name(variable):
@@ -174,10 +182,27 @@ class CrosstabResult:
     def summary(self):
         """Return the test results as a one-column DataFrame (Dutch labels)."""
         return pd.DataFrame(
-            {"Waarde": [self.n, self.chi2, self.dof, self.p_value, self.cramers_v,
-                        self.min_expected]},
-            index=pd.Index(["n", "Chi-kwadraat", "Vrijheidsgraden", "p-waarde",
-                            "Cramérs V", "Kleinste verwachte aantal"], name="Toets"),
+            {
+                "Waarde": [
+                    self.n,
+                    self.chi2,
+                    self.dof,
+                    self.p_value,
+                    self.cramers_v,
+                    self.min_expected,
+                ]
+            },
+            index=pd.Index(
+                [
+                    "n",
+                    "Chi-kwadraat",
+                    "Vrijheidsgraden",
+                    "p-waarde",
+                    "Cramérs V",
+                    "Kleinste verwachte aantal",
+                ],
+                name="Toets",
+            ),
         )
 
 
@@ -229,7 +254,11 @@ def crosstab_with_tests(df, row, col):
         counts=counts.astype(np.int64),
         percentages=percentages,
         expected=expected,
-        chi2=float(chi2), dof=int(dof), p_value=float(p), cramers_v=v, n=n,
+        chi2=float(chi2),
+        dof=int(dof),
+        p_value=float(p),
+        cramers_v=v,
+        n=n,
         min_expected=float(expected.to_numpy().min()),
         share_small_expected=float((expected.to_numpy() < 5).mean()),
         small_expected=bool((expected.to_numpy() < 5).any()),
@@ -348,21 +377,25 @@ def ordinal_model(df, outcome, predictors, scale=None, alpha=0.05):
     bse = np.asarray(fit.bse, dtype=float)
     pvalues = np.asarray(fit.pvalues, dtype=float)
     z = stats.norm.ppf(1 - alpha / 2)
-    coefficients = pd.DataFrame({
-        "Term": terms,
-        "Coëfficiënt": params[:k],
-        "SE": bse[:k],
-        "p-waarde": pvalues[:k],
-        "OR": np.exp(params[:k]),
-        "OR ondergrens": np.exp(params[:k] - z * bse[:k]),
-        "OR bovengrens": np.exp(params[:k] + z * bse[:k]),
-    })
+    coefficients = pd.DataFrame(
+        {
+            "Term": terms,
+            "Coëfficiënt": params[:k],
+            "SE": bse[:k],
+            "p-waarde": pvalues[:k],
+            "OR": np.exp(params[:k]),
+            "OR ondergrens": np.exp(params[:k] - z * bse[:k]),
+            "OR bovengrens": np.exp(params[:k] + z * bse[:k]),
+        }
+    )
     cuts = model.transform_threshold_params(params)[1:-1]
     cats = [str(c) for c in y.cat.categories]
-    thresholds = pd.DataFrame({
-        "Overgang": [f"{a} | {b}" for a, b in zip(cats, cats[1:])],
-        "Drempel": np.asarray(cuts, dtype=float),
-    })
+    thresholds = pd.DataFrame(
+        {
+            "Overgang": [f"{a} | {b}" for a, b in zip(cats, cats[1:])],
+            "Drempel": np.asarray(cuts, dtype=float),
+        }
+    )
     llnull = float(fit.llnull)
     return OrdinalModelResult(
         coefficients=coefficients,

@@ -58,9 +58,11 @@ PARTLY_ASKED_MARK = "deels"
 _UNIT_SUFFIX = {"percent": " (%)", "years": " (jaar)", "count": ""}
 
 #: Cell labels of the report's sum columns -> the value set they belong to.
-_SUM_LABELS = {label: (value_set, codes)
-               for value_set, sums in CATEGORY_SUMS.items()
-               for label, codes in sums.items()}
+_SUM_LABELS = {
+    label: (value_set, codes)
+    for value_set, sums in CATEGORY_SUMS.items()
+    for label, codes in sums.items()
+}
 
 MINUS = "\u2212"
 
@@ -187,8 +189,12 @@ def value_label_sets(meta):
         key = tuple(valid.items())
         sets.setdefault(key, []).append(name)
     rows = [
-        {"Set": f"W{i}", "Waarden": _format_labels(dict(key)),
-         "Aantal variabelen": len(names), "Variabelen": ", ".join(names)}
+        {
+            "Set": f"W{i}",
+            "Waarden": _format_labels(dict(key)),
+            "Aantal variabelen": len(names),
+            "Variabelen": ", ".join(names),
+        }
         for i, (key, names) in enumerate(sets.items(), start=1)
     ]
     table = pd.DataFrame(rows, columns=["Set", "Waarden", "Aantal variabelen", "Variabelen"])
@@ -229,23 +235,28 @@ def codebook_overview(df, meta, groups=None):
         ``"Geldige N"`` (int) and ``"Rapport"`` (report table or block).
     """
     if groups is None:
-        groups = {name: spec["group"] for name, spec in codebook.load_codebook()["variables"].items()}
+        groups = {
+            name: spec["group"] for name, spec in codebook.load_codebook()["variables"].items()
+        }
     sets = value_label_sets(meta)
-    set_of = {name: set_id for set_id, names in sets["Variabelen"].items()
-              for name in names.split(", ")}
+    set_of = {
+        name: set_id for set_id, names in sets["Variabelen"].items() for name in names.split(", ")
+    }
     valid = valid_counts(df, meta)
     labels = dict(zip(meta.column_names, meta.column_labels))
     rows = []
     for name in meta.column_names:
-        rows.append({
-            "Variabele": name,
-            "Label": labels.get(name) or "",
-            "Meetniveau": MEASURE_NL.get(meta.variable_measure.get(name, ""), ""),
-            "Waardelabels": set_of.get(name, ""),
-            "Ontbrekend": _format_ranges(_missing_ranges(meta, name)),
-            "Geldige N": int(valid[name]),
-            "Rapport": groups.get(name, ""),
-        })
+        rows.append(
+            {
+                "Variabele": name,
+                "Label": labels.get(name) or "",
+                "Meetniveau": MEASURE_NL.get(meta.variable_measure.get(name, ""), ""),
+                "Waardelabels": set_of.get(name, ""),
+                "Ontbrekend": _format_ranges(_missing_ranges(meta, name)),
+                "Geldige N": int(valid[name]),
+                "Rapport": groups.get(name, ""),
+            }
+        )
     table = pd.DataFrame(rows).astype({"Geldige N": np.int64})
     return table.set_index("Variabele")
 
@@ -347,8 +358,9 @@ def missing_code_counts(df, meta):
     return table
 
 
-def item_availability(df, variables, by="municipality", not_asked=codebook.NOT_ASKED,
-                      group_labels=None):
+def item_availability(
+    df, variables, by="municipality", not_asked=codebook.NOT_ASKED, group_labels=None
+):
     """Mark which items each group (municipality) asked.
 
     An item counts as not asked in a group when every row of that group holds
@@ -422,14 +434,16 @@ def report_table1_figures(expected):
         function), ``value`` (int) and ``unit``; ready for
         :func:`helpers.analysis.reproduction.published_vs_recomputed`.
     """
-    out = pd.DataFrame({
-        "table": expected["table"].astype(str),
-        "variable": "",
-        "row": expected["row"].astype(str),
-        "column": expected["function"].astype(str),
-        "value": expected["value"].astype(np.int64),
-        "unit": expected["unit"].astype(str),
-    })
+    out = pd.DataFrame(
+        {
+            "table": expected["table"].astype(str),
+            "variable": "",
+            "row": expected["row"].astype(str),
+            "column": expected["function"].astype(str),
+            "value": expected["value"].astype(np.int64),
+            "unit": expected["unit"].astype(str),
+        }
+    )
     return out.reset_index(drop=True)
 
 
@@ -452,8 +466,10 @@ def interview_figures(table, summary):
         ``column`` and ``value`` (``Int64``), matching
         :func:`report_table1_figures`.
     """
-    records = [("Tabel 1", "", org, func, int(n))
-               for org, func, n in zip(table["Organisatie"], table["Functie"], table["Aantal"])]
+    records = [
+        ("Tabel 1", "", org, func, int(n))
+        for org, func, n in zip(table["Organisatie"], table["Functie"], table["Aantal"])
+    ]
     records += [("Tekst 2.1", "", key, "", int(value)) for key, value in summary.items()]
     out = pd.DataFrame(records, columns=[*FIGURE_KEYS, "value"])
     out["value"] = pd.array(out["value"].tolist(), dtype="Int64")
@@ -584,15 +600,30 @@ def row_consistency(figures, value_labels=None):
                     if code not in grouped:
                         min_total += lo
                         max_total += hi
-        records.append({
-            "table": table, "variable": variable, "n": n,
-            "categories": len(labels), "printed": len(printed),
-            "printed_sum": sum(printed.values()),
-            "min_total": int(min_total), "max_total": int(max_total),
-            "feasible": bool(min_total <= n <= max_total),
-        })
-    columns = ["table", "variable", "n", "categories", "printed", "printed_sum",
-               "min_total", "max_total", "feasible"]
+        records.append(
+            {
+                "table": table,
+                "variable": variable,
+                "n": n,
+                "categories": len(labels),
+                "printed": len(printed),
+                "printed_sum": sum(printed.values()),
+                "min_total": int(min_total),
+                "max_total": int(max_total),
+                "feasible": bool(min_total <= n <= max_total),
+            }
+        )
+    columns = [
+        "table",
+        "variable",
+        "n",
+        "categories",
+        "printed",
+        "printed_sum",
+        "min_total",
+        "max_total",
+        "feasible",
+    ]
     return pd.DataFrame(records, columns=columns)
 
 
@@ -670,11 +701,19 @@ def audit_summary(audit):
     """
     order = list(dict.fromkeys(audit["table"]))
     status = audit["status"]
-    counts = pd.DataFrame({
-        "Cellen": audit.groupby("table", sort=False).size(),
-        "Gelijk": status.eq("match").groupby(audit["table"], sort=False).sum(),
-        "Verklaarde afwijking": status.eq("recorded deviation").groupby(audit["table"], sort=False).sum(),
-    }).reindex(order).fillna(0)
+    counts = (
+        pd.DataFrame(
+            {
+                "Cellen": audit.groupby("table", sort=False).size(),
+                "Gelijk": status.eq("match").groupby(audit["table"], sort=False).sum(),
+                "Verklaarde afwijking": status.eq("recorded deviation")
+                .groupby(audit["table"], sort=False)
+                .sum(),
+            }
+        )
+        .reindex(order)
+        .fillna(0)
+    )
     counts["Andere status"] = counts["Cellen"] - counts["Gelijk"] - counts["Verklaarde afwijking"]
     counts = counts.astype(np.int64)
     counts.loc["Totaal"] = counts.sum()
@@ -741,21 +780,21 @@ def audit_detail(audit, table, reasons=None, variable_label=None, flat=False):
         reason = ""
         if differs or r.status != "match":
             reason = reasons.get((r.table, r.variable)) or str(r.reason or "")
-        data.append({
-            "Gepubliceerd": r.published,
-            "Herberekend": r.recomputed,
-            "≠": marker,
-            "Status": STATUS_NL.get(r.status, r.status),
-            "Reden": reason,
-        })
+        data.append(
+            {
+                "Gepubliceerd": r.published,
+                "Herberekend": r.recomputed,
+                "≠": marker,
+                "Status": STATUS_NL.get(r.status, r.status),
+                "Reden": reason,
+            }
+        )
     if flat:
         sources = list(rows["table"])
         labels = [f"{source} · {part} · {cell}" for source, (part, cell) in zip(sources, index)]
         out = pd.DataFrame(data, index=pd.Index(labels, name="Cel"))
     else:
-        out = pd.DataFrame(
-            data, index=pd.MultiIndex.from_tuples(index, names=["Onderdeel", "Cel"])
-        )
+        out = pd.DataFrame(data, index=pd.MultiIndex.from_tuples(index, names=["Onderdeel", "Cel"]))
     for column in ("Gepubliceerd", "Herberekend"):
         out[column] = pd.array(out[column].tolist(), dtype="Int64")
     return out
@@ -808,12 +847,26 @@ def reference_sums(reference, value_labels=None):
             continue
         total = int(printed["percent"].sum())
         k = len(labels)
-        records.append({
-            "table": table, "variable": variable, "categories": k,
-            "printed_sum": total, "gap": total - 100, "margin": k / 2,
-            "within_margin": bool(abs(total - 100) <= k / 2),
-            "at_margin": bool(abs(total - 100) == k / 2),
-        })
-    columns = ["table", "variable", "categories", "printed_sum", "gap", "margin",
-               "within_margin", "at_margin"]
+        records.append(
+            {
+                "table": table,
+                "variable": variable,
+                "categories": k,
+                "printed_sum": total,
+                "gap": total - 100,
+                "margin": k / 2,
+                "within_margin": bool(abs(total - 100) <= k / 2),
+                "at_margin": bool(abs(total - 100) == k / 2),
+            }
+        )
+    columns = [
+        "table",
+        "variable",
+        "categories",
+        "printed_sum",
+        "gap",
+        "margin",
+        "within_margin",
+        "at_margin",
+    ]
     return pd.DataFrame(records, columns=columns)

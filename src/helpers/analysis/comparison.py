@@ -34,8 +34,7 @@ BIN_POPULATIONS = {
     "bin_known": "Alle respondenten in steden met een BIN",
     "bin_member": "Alle respondenten in steden met een BIN die aangeven BIN te kennen",
     "bin_willing": (
-        "Alle respondenten in steden met een BIN die BIN niet kennen "
-        "of nog niet deelnemen"
+        "Alle respondenten in steden met een BIN die BIN niet kennen of nog niet deelnemen"
     ),
 }
 
@@ -299,5 +298,3 @@ def sample_summary(df):
         dtype=object,
         name="Steekproef",
     )
-
-

@@ -351,7 +351,9 @@ def frequency_table(df, variable, rounded=True, total=True):
 def _common_value_set(variables):
     value_sets = {codebook.value_set_name(v) for v in variables}
     if len(value_sets) != 1:
-        raise ValueError(f"items {list(variables)} do not share one value set: {sorted(value_sets)}")
+        raise ValueError(
+            f"items {list(variables)} do not share one value set: {sorted(value_sets)}"
+        )
     (value_set,) = value_sets
     if value_set not in POSITIVE_SUM:
         raise ValueError(
@@ -469,5 +471,3 @@ def likert_table(df, variables, sort_by="Som eens", rounded=True, index_name="St
         order_values = printed.to_numpy(dtype=float, na_value=-np.inf)
     order = np.argsort(-order_values, kind="stable")
     return table.iloc[order]
-
-

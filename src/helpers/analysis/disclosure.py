@@ -230,7 +230,9 @@ def protect_counts(counts, n_column="N", threshold=THRESHOLD):
     return mask[list(counts.columns)].astype(bool)
 
 
-def protected_long_table(counts, mask, n_column="N", alpha=0.05, level_names=("Stelling", "Antwoord")):
+def protected_long_table(
+    counts, mask, n_column="N", alpha=0.05, level_names=("Stelling", "Antwoord")
+):
     """Turn protected counts into the long table a feedback page shows.
 
     Parameters
@@ -409,6 +411,5 @@ def pinned_cells(n, shown, intervals=None, threshold=THRESHOLD):
     """
     feasible = feasible_counts(n, shown, intervals)
     return [
-        i for i, values in enumerate(feasible)
-        if values and all(1 <= v < threshold for v in values)
+        i for i, values in enumerate(feasible) if values and all(1 <= v < threshold for v in values)
     ]

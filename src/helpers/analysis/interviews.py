@@ -51,8 +51,13 @@ def load_interviews(path=None):
     path = config.INTERVIEWS_FILE if path is None else path
     interviews = pd.read_csv(
         path,
-        dtype={"interview_id": str, "respondent_id": str, "municipality": str,
-               "organisation": str, "function": str},
+        dtype={
+            "interview_id": str,
+            "respondent_id": str,
+            "municipality": str,
+            "organisation": str,
+            "function": str,
+        },
         keep_default_na=False,
     )
     if "interview_date" in interviews:
@@ -111,8 +116,11 @@ def interview_table(interviews):
                 "is not a row of Tabel 1"
             )
     people = pd.DataFrame(
-        {"org": organisation.to_numpy(), "func": function.to_numpy(),
-         "id": interviews["respondent_id"].to_numpy()}
+        {
+            "org": organisation.to_numpy(),
+            "func": function.to_numpy(),
+            "id": interviews["respondent_id"].to_numpy(),
+        }
     )
     counts = people.groupby(["org", "func"])["id"].nunique()
     rows = []
@@ -148,5 +156,3 @@ def interview_summary(interviews):
         },
         dtype=object,
     )
-
-

@@ -122,9 +122,7 @@ def load_quotes(
     if quotes["quote_id"].duplicated().any():
         raise ValueError(f"{path}: duplicated quote_id")
     quotes["themes"] = quotes["themes"].map(
-        lambda cell: tuple(
-            code.strip() for code in cell.split(THEME_SEPARATOR) if code.strip()
-        )
+        lambda cell: tuple(code.strip() for code in cell.split(THEME_SEPARATOR) if code.strip())
     )
     no_theme = quotes.loc[quotes["themes"].map(len) == 0, "quote_id"].tolist()
     if no_theme:
@@ -245,6 +243,4 @@ def quotes_to_markdown(quotes: pd.DataFrame, theme: str | None = None) -> str:
     selected = quotes
     if theme is not None:
         selected = quotes[quotes["themes"].map(lambda codes: theme in codes)]
-    return "\n\n".join(
-        format_quote(row.text, row.function) for row in selected.itertuples()
-    )
+    return "\n\n".join(format_quote(row.text, row.function) for row in selected.itertuples())

@@ -167,8 +167,10 @@ def cronbach_alpha(items, alpha=0.05):
     df1, df2 = n - 1, (n - 1) * (k - 1)
     lower = 1 - (1 - a) * stats.f.ppf(1 - alpha / 2, df1, df2)
     upper = 1 - (1 - a) * stats.f.ppf(alpha / 2, df1, df2)
-    return pd.Series({"alpha": a, "lower": float(lower), "upper": float(upper),
-                      "n": int(n), "k": int(k)}, dtype=object)
+    return pd.Series(
+        {"alpha": a, "lower": float(lower), "upper": float(upper), "n": int(n), "k": int(k)},
+        dtype=object,
+    )
 
 
 def item_analysis(items, labels=True):
@@ -203,8 +205,11 @@ def item_analysis(items, labels=True):
         a = float(_alpha(remaining)) if k > 2 else np.nan
         rows.append((float(values[:, j].mean()), float(values[:, j].std(ddof=1)), r, a))
     index = [codebook.variable_label(c) if labels else c for c in items.columns]
-    return pd.DataFrame(rows, columns=["Gemiddelde", "SD", "Item-rest r", "Alfa zonder item"],
-                        index=pd.Index(index, name="Stelling" if labels else "item"))
+    return pd.DataFrame(
+        rows,
+        columns=["Gemiddelde", "SD", "Item-rest r", "Alfa zonder item"],
+        index=pd.Index(index, name="Stelling" if labels else "item"),
+    )
 
 
 def scale_reliability(df, alpha=0.05):
@@ -231,10 +236,19 @@ def scale_reliability(df, alpha=0.05):
     records = []
     for label, key in rows:
         result = cronbach_alpha(scale_items(df, key), alpha=alpha)
-        records.append((label, int(result["k"]), int(result["n"]), float(result["alpha"]),
-                        float(result["lower"]), float(result["upper"])))
-    table = pd.DataFrame(records, columns=["Schaal", "Items", "n", "Alfa", "Ondergrens",
-                                           "Bovengrens"]).set_index("Schaal")
+        records.append(
+            (
+                label,
+                int(result["k"]),
+                int(result["n"]),
+                float(result["alpha"]),
+                float(result["lower"]),
+                float(result["upper"]),
+            )
+        )
+    table = pd.DataFrame(
+        records, columns=["Schaal", "Items", "n", "Alfa", "Ondergrens", "Bovengrens"]
+    ).set_index("Schaal")
     return table.astype({"Items": np.int64, "n": np.int64})
 
 
@@ -279,7 +293,10 @@ def factor_loadings(items, n_factors=4, method="ml", rotation="oblimin", labels=
         if loadings[np.argmax(np.abs(loadings[:, j])), j] < 0:
             loadings[:, j] = -loadings[:, j]
     index = [codebook.variable_label(c) if labels else c for c in items.columns]
-    table = pd.DataFrame(loadings, columns=[f"F{j + 1}" for j in range(loadings.shape[1])],
-                         index=pd.Index(index, name="Stelling" if labels else "item"))
+    table = pd.DataFrame(
+        loadings,
+        columns=[f"F{j + 1}" for j in range(loadings.shape[1])],
+        index=pd.Index(index, name="Stelling" if labels else "item"),
+    )
     table["Communaliteit"] = np.asarray(result.communality, dtype=float)
     return table

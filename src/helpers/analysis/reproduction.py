@@ -203,7 +203,11 @@ def published_vs_recomputed(figures, recomputed, deviations=None):
         published cell.
     """
     keys = FIGURE_KEYS
-    for name, frame in (("figures", figures), ("recomputed", recomputed), ("deviations", deviations)):
+    for name, frame in (
+        ("figures", figures),
+        ("recomputed", recomputed),
+        ("deviations", deviations),
+    ):
         if frame is not None and frame.duplicated(keys).any():
             dup = frame[frame.duplicated(keys)].iloc[0]
             raise ValueError(f"{name}: duplicated key {tuple(dup[keys])}")
@@ -218,7 +222,9 @@ def published_vs_recomputed(figures, recomputed, deviations=None):
     audit = figures[[*keys, "unit", "value"]].rename(columns={"value": "published"})
     audit = audit.merge(
         recomputed[[*keys, "value"]].rename(columns={"value": "recomputed"}),
-        on=keys, how="left", validate="one_to_one",
+        on=keys,
+        how="left",
+        validate="one_to_one",
     )
     if deviations is None or len(deviations) == 0:
         audit["recorded_published"] = pd.array([pd.NA] * len(audit), dtype="Int64")
@@ -229,7 +235,9 @@ def published_vs_recomputed(figures, recomputed, deviations=None):
             deviations[[*keys, "published", "reproduced", "reason"]].rename(
                 columns={"published": "recorded_published", "reproduced": "recorded"}
             ),
-            on=keys, how="left", validate="one_to_one",
+            on=keys,
+            how="left",
+            validate="one_to_one",
         )
         audit["reason"] = audit["reason"].fillna("").astype(str)
     for column in ("published", "recomputed", "recorded_published", "recorded"):
@@ -247,6 +255,8 @@ def published_vs_recomputed(figures, recomputed, deviations=None):
             return "stale record"
         return "recorded deviation" if row["recomputed"] == row["recorded"] else "drifted"
 
-    audit["status"] = audit.apply(status, axis=1).astype(str) if len(audit) else pd.Series([], dtype=str)
+    audit["status"] = (
+        audit.apply(status, axis=1).astype(str) if len(audit) else pd.Series([], dtype=str)
+    )
     columns = [*keys, "unit", "published", "recomputed", "match", "recorded", "reason", "status"]
     return audit[columns]

@@ -35,8 +35,19 @@ __all__ = [
 
 #: Dutch month names, index 1-12.
 DUTCH_MONTHS = (
-    "", "januari", "februari", "maart", "april", "mei", "juni", "juli",
-    "augustus", "september", "oktober", "november", "december",
+    "",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
 )
 
 #: Recruitment design of a student group (mapping key ``design``) in Dutch.
@@ -117,10 +128,7 @@ def fieldwork_period(dates: pd.Series) -> pd.Series:
     elif begin.year == end.year:
         months = f"{DUTCH_MONTHS[begin.month]}-{DUTCH_MONTHS[end.month]} {end.year}"
     else:
-        months = (
-            f"{DUTCH_MONTHS[begin.month]} {begin.year}-"
-            f"{DUTCH_MONTHS[end.month]} {end.year}"
-        )
+        months = f"{DUTCH_MONTHS[begin.month]} {begin.year}-{DUTCH_MONTHS[end.month]} {end.year}"
     return pd.Series(
         {
             "begin": begin,
@@ -246,9 +254,7 @@ def recruitment_table(df: pd.DataFrame, total: bool = True) -> pd.DataFrame:
     return counts.astype(np.int64)
 
 
-def item_response_table(
-    df: pd.DataFrame, variables: Iterable[str] | None = None
-) -> pd.DataFrame:
+def item_response_table(df: pd.DataFrame, variables: Iterable[str] | None = None) -> pd.DataFrame:
     """Count valid answers and each missing code per item.
 
     Parameters
@@ -281,7 +287,8 @@ def item_response_table(
     book = codebook.load_codebook()["variables"]
     if variables is None:
         variables = [
-            name for name, spec in book.items()
+            name
+            for name, spec in book.items()
             if spec["kind"] == "categorical" and spec["group"] != "administratie"
         ]
     rows, index = [], []
@@ -503,9 +510,8 @@ def age_distribution(
         band_of[inside] = label
     keep = band_of.notna() & groups.isin(list(labels))
     band_labels = [label for label, _, _ in bands]
-    counts = (
-        pd.crosstab(band_of[keep], groups[keep].astype(np.int64))
-        .reindex(index=band_labels, columns=list(labels), fill_value=0)
+    counts = pd.crosstab(band_of[keep], groups[keep].astype(np.int64)).reindex(
+        index=band_labels, columns=list(labels), fill_value=0
     )
     n = counts.sum(axis=0)
     shares = counts.div(n.where(n > 0), axis=1) * 100.0

@@ -132,8 +132,11 @@ def add_intervals(table_counts, alpha=0.05, columns=None, decimals=1):
             if n > 0:
                 low, high = wilson_interval(count, n, alpha=alpha)
                 pct = 100.0 * count / n
-                values = (round(pct, decimals), round(100 * low, decimals),
-                          round(100 * high, decimals))
+                values = (
+                    round(pct, decimals),
+                    round(100 * low, decimals),
+                    round(100 * high, decimals),
+                )
             else:
                 values = (np.nan, np.nan, np.nan)
             records.append((str(item), str(column), count, n, *values))
@@ -141,8 +144,7 @@ def add_intervals(table_counts, alpha=0.05, columns=None, decimals=1):
     return long.astype({"n": np.int64, "N": np.int64})
 
 
-def likert_table_with_ci(df, variables, columns=None, alpha=0.05, sort_by="Som eens",
-                         decimals=1):
+def likert_table_with_ci(df, variables, columns=None, alpha=0.05, sort_by="Som eens", decimals=1):
     """Build a battery's percentages with Wilson intervals (Tabel 4, 5, 8).
 
     Parameters

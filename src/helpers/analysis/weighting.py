@@ -102,9 +102,7 @@ def margins_table(reference, variables=WEIGHTING_VARIABLES):
         printed = {k: v for k, v in printed.items() if k not in known_sums}
         unknown = set(printed) - set(labels.values())
         if unknown:
-            raise ValueError(
-                f"reference: unknown category {sorted(unknown)[0]!r} for {variable!r}"
-            )
+            raise ValueError(f"reference: unknown category {sorted(unknown)[0]!r} for {variable!r}")
         absent = [label for label in labels.values() if label not in printed]
         derived = set()
         if len(labels) == 2 and len(absent) == 1:
@@ -116,8 +114,16 @@ def margins_table(reference, variables=WEIGHTING_VARIABLES):
             )
         total = sum(printed.values())
         for code, label in labels.items():
-            rows.append((variable, code, label, printed[label], label in derived,
-                         100.0 * printed[label] / total))
+            rows.append(
+                (
+                    variable,
+                    code,
+                    label,
+                    printed[label],
+                    label in derived,
+                    100.0 * printed[label] / total,
+                )
+            )
     table = pd.DataFrame(
         rows, columns=["variable", "code", "Categorie", "Gedrukt", "Afgeleid", "Genormaliseerd"]
     )
@@ -187,8 +193,7 @@ def _check_margins(df, margins):
         unknown = observed - set(targets)
         if unknown:
             raise ValueError(
-                f"weighting variable {variable!r}: value {sorted(unknown)[0]!r} "
-                "has no target share"
+                f"weighting variable {variable!r}: value {sorted(unknown)[0]!r} has no target share"
             )
         empty = [c for c, p in targets.items() if p > 0 and c not in observed]
         if empty:
@@ -198,8 +203,9 @@ def _check_margins(df, margins):
             )
 
 
-def rake_to_margins(df, margins, weight_column="weight", max_iterations=1000,
-                    tolerance=1e-6, margin_tolerance=0.01):
+def rake_to_margins(
+    df, margins, weight_column="weight", max_iterations=1000, tolerance=1e-6, margin_tolerance=0.01
+):
     """Compute raking (iterative proportional fitting) weights to known margins.
 
     Parameters
@@ -247,8 +253,7 @@ def rake_to_margins(df, margins, weight_column="weight", max_iterations=1000,
     _check_margins(df, margins)
     variables = list(margins)
     frame = df[variables].astype(np.int64).reset_index(drop=True)
-    scheme_dict = {v: {int(c): float(p) for c, p in margins[v].items() if p > 0}
-                   for v in variables}
+    scheme_dict = {v: {int(c): float(p) for c, p in margins[v].items() if p > 0} for v in variables}
     zero_target = {v: [c for c, p in margins[v].items() if p == 0] for v in variables}
     for variable, codes in zero_target.items():
         if frame[variable].isin(codes).any():
@@ -258,7 +263,8 @@ def rake_to_margins(df, margins, weight_column="weight", max_iterations=1000,
             )
     validate_scheme_dict(frame, scheme_dict, raise_error=True)
     scheme = scheme_from_dict(
-        scheme_dict, name="rake",
+        scheme_dict,
+        name="rake",
         rim_params={"max_iterations": max_iterations, "convcrit": tolerance},
     )
     with contextlib.redirect_stdout(io.StringIO()):  # weightipy prints progress
@@ -369,8 +375,11 @@ def weighted_percentages(df, variable, weights, sums=True):
     >>> weighted_percentages(df, "gender", [3, 1, 1, 5])["Gewogen"].tolist()
     [60.0, 40.0]
     """
-    w = df[weights] if isinstance(weights, str) else pd.Series(
-        np.asarray(weights, dtype=float), index=df.index)
+    w = (
+        df[weights]
+        if isinstance(weights, str)
+        else pd.Series(np.asarray(weights, dtype=float), index=df.index)
+    )
     if len(w) != len(df):
         raise ValueError("give one weight per row")
     _as_weights(w.to_numpy())
@@ -381,8 +390,10 @@ def weighted_percentages(df, variable, weights, sums=True):
     wsum = w[valid].groupby(codes.to_numpy()).sum().reindex(list(labels), fill_value=0.0)
     rows = [(label, (code,)) for code, label in labels.items()]
     if sums:
-        rows += [(label, tuple(c)) for label, c in
-                 CATEGORY_SUMS.get(codebook.value_set_name(variable), {}).items()]
+        rows += [
+            (label, tuple(c))
+            for label, c in CATEGORY_SUMS.get(codebook.value_set_name(variable), {}).items()
+        ]
     n_total = int(counts.sum())
     w_total = float(wsum.sum())
     if n_total == 0 or w_total <= 0:
@@ -415,8 +426,14 @@ RECRUITMENT_MODES = {
 #: estimates of anything.
 SIMULATION_ASSUMPTIONS = {
     # Age per occupation: mean and standard deviation (years), clipped 16-95.
-    "age_by_occupation": {1: (42, 10), 2: (47, 10), 3: (21, 3), 4: (72, 7),
-                          5: (38, 12), 6: (48, 15)},
+    "age_by_occupation": {
+        1: (42, 10),
+        2: (47, 10),
+        3: (21, 3),
+        4: (72, 7),
+        5: (38, 12),
+        6: (48, 15),
+    },
     # Younger people hold higher diplomas: weight of standardised age.
     "age_in_education": -0.5,
     # Latent dissatisfaction with the neighbourhood: weight of standardised
@@ -428,12 +445,27 @@ SIMULATION_ASSUMPTIONS = {
     # age, online activity, dissatisfaction, being at home during the day
     # (retired or unemployed) and being employed.
     "propensity": {
-        "online": {"age": 0.0, "online": 0.7, "dissatisfaction": 0.5,
-                   "at_home": 0.0, "employed": 0.0},
-        "door_to_door": {"age": 0.4, "online": 0.0, "dissatisfaction": 0.0,
-                         "at_home": 0.7, "employed": -0.2},
-        "street": {"age": 0.0, "online": 0.0, "dissatisfaction": 0.0,
-                   "at_home": 0.0, "employed": 0.3},
+        "online": {
+            "age": 0.0,
+            "online": 0.7,
+            "dissatisfaction": 0.5,
+            "at_home": 0.0,
+            "employed": 0.0,
+        },
+        "door_to_door": {
+            "age": 0.4,
+            "online": 0.0,
+            "dissatisfaction": 0.0,
+            "at_home": 0.7,
+            "employed": -0.2,
+        },
+        "street": {
+            "age": 0.0,
+            "online": 0.0,
+            "dissatisfaction": 0.0,
+            "at_home": 0.0,
+            "employed": 0.3,
+        },
     },
 }
 
@@ -531,27 +563,37 @@ def simulate_population(margins, size=20_000, seed=2018):
     online = _zscore(-0.6 * z_age + rng.standard_normal(size))
     dissatisfaction = _zscore(a["age_in_dissatisfaction"] * z_age + rng.standard_normal(size))
     threshold = np.quantile(dissatisfaction, 1 - a["share_unkempt"])
-    return pd.DataFrame({
-        "gender": gender, "education": education, "occupation": occupation,
-        "age": age, "online": online, "dissatisfaction": dissatisfaction,
-        "unkempt": (dissatisfaction > threshold).astype(np.int64),
-    })
+    return pd.DataFrame(
+        {
+            "gender": gender,
+            "education": education,
+            "occupation": occupation,
+            "age": age,
+            "online": online,
+            "dissatisfaction": dissatisfaction,
+            "unkempt": (dissatisfaction > threshold).astype(np.int64),
+        }
+    )
 
 
 def _propensity(population, mode):
     weights = SIMULATION_ASSUMPTIONS["propensity"][mode]
     at_home = population["occupation"].isin([4, 5]).to_numpy(dtype=float)
     employed = population["occupation"].isin([1, 2]).to_numpy(dtype=float)
-    log_p = (weights["age"] * _zscore(population["age"])
-             + weights["online"] * population["online"].to_numpy()
-             + weights["dissatisfaction"] * population["dissatisfaction"].to_numpy()
-             + weights["at_home"] * at_home + weights["employed"] * employed)
+    log_p = (
+        weights["age"] * _zscore(population["age"])
+        + weights["online"] * population["online"].to_numpy()
+        + weights["dissatisfaction"] * population["dissatisfaction"].to_numpy()
+        + weights["at_home"] * at_home
+        + weights["employed"] * employed
+    )
     p = np.exp(log_p)
     return p / p.sum()
 
 
-def simulate_recruitment_bias(margins, sample_size=120, n_replications=200,
-                              population_size=20_000, seed=2018, weight=True):
+def simulate_recruitment_bias(
+    margins, sample_size=120, n_replications=200, population_size=20_000, seed=2018, weight=True
+):
     """Estimate the share "onverzorgd" under three recruitment modes, many times.
 
     For each mode, ``n_replications`` samples of ``sample_size`` persons are
@@ -642,12 +684,14 @@ def summarise_simulation(results):
         ``Geslaagd`` (replications in which raking succeeded).
     """
     grouped = results.groupby("Wervingswijze", sort=False)
-    return pd.DataFrame({
-        "Waarheid": grouped["truth"].first(),
-        "Gemiddelde ongewogen": grouped["ongewogen"].mean(),
-        "Gemiddelde gewogen": grouped["gewogen"].mean(),
-        "Vertekening ongewogen": grouped["bias_ongewogen"].mean(),
-        "Vertekening gewogen": grouped["bias_gewogen"].mean(),
-        "SD ongewogen": grouped["ongewogen"].std(),
-        "Geslaagd": grouped["gewogen"].count().astype(np.int64),
-    })
+    return pd.DataFrame(
+        {
+            "Waarheid": grouped["truth"].first(),
+            "Gemiddelde ongewogen": grouped["ongewogen"].mean(),
+            "Gemiddelde gewogen": grouped["gewogen"].mean(),
+            "Vertekening ongewogen": grouped["bias_ongewogen"].mean(),
+            "Vertekening gewogen": grouped["bias_gewogen"].mean(),
+            "SD ongewogen": grouped["ongewogen"].std(),
+            "Geslaagd": grouped["gewogen"].count().astype(np.int64),
+        }
+    )

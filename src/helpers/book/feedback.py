@@ -394,8 +394,7 @@ def bin_counts(df):
     return out
 
 
-def protected_table(counts, level_names=("Stelling", "Antwoord"), intervals=True,
-                    alpha=0.05):
+def protected_table(counts, level_names=("Stelling", "Antwoord"), intervals=True, alpha=0.05):
     """Protect counts and turn them into the long table of a page.
 
     Parameters
@@ -461,8 +460,7 @@ def render_page(template, code):
     for cell in nb.cells:
         if cell in parameter_cells:
             cell.source = (
-                f"# Parameter: harmonised municipality code ({name}).\n"
-                f"MUNICIPALITY = {int(code)}"
+                f"# Parameter: harmonised municipality code ({name}).\nMUNICIPALITY = {int(code)}"
             )
         else:
             cell.source = cell.source.replace(NAME_PLACEHOLDER, name).replace(

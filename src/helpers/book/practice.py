@@ -433,12 +433,12 @@ def questionnaire_to_markdown(
     """
     numbers = dict(zip(items["variable"], items["number"], strict=True))
     answers_of = dict(zip(items["variable"], items["answers"], strict=True))
-    routing = routing if routing is not None else pd.DataFrame(
-        columns=["variable", "code", "goto_number"]
+    routing = (
+        routing
+        if routing is not None
+        else pd.DataFrame(columns=["variable", "code", "goto_number"])
     )
-    goto = {
-        (r.variable, int(r.code)): r.goto_number for r in routing.itertuples(index=False)
-    }
+    goto = {(r.variable, int(r.code)): r.goto_number for r in routing.itertuples(index=False)}
     missing_in = (
         dict(zip(not_asked["variable"], not_asked["municipalities"], strict=True))
         if not_asked is not None
@@ -493,7 +493,8 @@ def questionnaire_to_markdown(
                     target = goto.get((item.variable, int(code)))
                     if (item.variable, int(code)) in goto:
                         option += (
-                            f" → ga naar vraag {target}" if pd.notna(target)
+                            f" → ga naar vraag {target}"
+                            if pd.notna(target)
                             else " → einde van de vragenlijst"
                         )
                     options.append(option)
@@ -575,12 +576,16 @@ def guide_coverage(guide: pd.DataFrame, coding_frame: pd.DataFrame) -> pd.DataFr
     _require_columns(guide, _GUIDE_COLUMNS, "guide")
     codes = coding_frame["code"].tolist()
     grouped = guide.groupby("theme_code", sort=False)
-    table = pd.DataFrame(
-        {
-            "Vragen": grouped["question"].size(),
-            "Doorvragen": grouped["probe"].agg(lambda s: int((s.str.strip() != "").sum())),
-        }
-    ).reindex(codes, fill_value=0).astype(int)
+    table = (
+        pd.DataFrame(
+            {
+                "Vragen": grouped["question"].size(),
+                "Doorvragen": grouped["probe"].agg(lambda s: int((s.str.strip() != "").sum())),
+            }
+        )
+        .reindex(codes, fill_value=0)
+        .astype(int)
+    )
     labels = dict(zip(coding_frame["code"], coding_frame["theme"], strict=True))
     table.index = pd.Index([labels[c] for c in table.index], name="Thema")
     return table
@@ -868,9 +873,7 @@ def agreement_by_theme(
         for code in first.columns
     }
     if overall:
-        rows["Alle thema's samen"] = row(
-            first.to_numpy().ravel(), second.to_numpy().ravel()
-        )
+        rows["Alle thema's samen"] = row(first.to_numpy().ravel(), second.to_numpy().ravel())
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "Thema"
     return table
@@ -910,15 +913,17 @@ def coding_differences(
     labels = dict(labels or {})
     rows = {}
     for segment in first.index:
-        only_first = [c for c in first.columns if first.at[segment, c] and not second.at[segment, c]]
-        only_second = [c for c in first.columns if second.at[segment, c] and not first.at[segment, c]]
+        only_first = [
+            c for c in first.columns if first.at[segment, c] and not second.at[segment, c]
+        ]
+        only_second = [
+            c for c in first.columns if second.at[segment, c] and not first.at[segment, c]
+        ]
         if only_first or only_second:
             rows[segment] = {
                 "Alleen eerste": ", ".join(labels.get(c, c) for c in only_first),
                 "Alleen tweede": ", ".join(labels.get(c, c) for c in only_second),
             }
-    table = pd.DataFrame.from_dict(
-        rows, orient="index", columns=["Alleen eerste", "Alleen tweede"]
-    )
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=["Alleen eerste", "Alleen tweede"])
     table.index.name = "Segment"
     return table

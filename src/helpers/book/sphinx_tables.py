@@ -180,9 +180,7 @@ class NumberRenderedTables(SphinxTransform):
         node: nodes.Element = raw
         parent = raw.parent
         while parent is not None:
-            if isinstance(parent, nodes.container) and (
-                parent.get("nb_element") == "mime_bundle"
-            ):
+            if isinstance(parent, nodes.container) and (parent.get("nb_element") == "mime_bundle"):
                 return parent
             if isinstance(parent, (nodes.section, nodes.document)):
                 break
@@ -221,7 +219,10 @@ def write_csv_exports(app: Sphinx, exception: Exception | None) -> None:
                 logger.warning(
                     "table label %r is exported by %s and %s with different data; "
                     "give each table its own label",
-                    label, written[label][0], docname, location=docname,
+                    label,
+                    written[label][0],
+                    docname,
+                    location=docname,
                 )
                 continue
             written[label] = (docname, text)
@@ -339,9 +340,7 @@ def _renumber_inside_sphinx_numbering() -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the node, the transform and the renumbering."""
-    handlers = {
-        name: (_visit, _depart) for name in ("latex", "text", "man", "texinfo")
-    }
+    handlers = {name: (_visit, _depart) for name in ("latex", "text", "man", "texinfo")}
     handlers.update({name: (_visit, _depart_html) for name in ("html", "singlehtml")})
     app.add_enumerable_node(numbered_table, "table", None, **handlers)
     app.add_transform(NumberRenderedTables)

@@ -11,9 +11,7 @@ import os
 from pathlib import Path
 
 #: Root of the repository (the folder that holds ``pyproject.toml``).
-PROJECT_ROOT = Path(
-    os.environ.get("VEILIGHEID_PROJECT_ROOT", Path(__file__).resolve().parents[3])
-)
+PROJECT_ROOT = Path(os.environ.get("VEILIGHEID_PROJECT_ROOT", Path(__file__).resolve().parents[3]))
 
 DATA_DIR = PROJECT_ROOT / "data"
 #: Raw SPSS deliveries, one file per municipality (read-only).

@@ -60,8 +60,17 @@ DESIGNS = {"online": 1, "door_to_door": 2, "street": 3, "mix": None}
 #: Reason logged for rows without any substantive answer.
 REASON_ALL_MISSING = "Geen inhoudelijke antwoorden (alle inhoudelijke variabelen ontbreken)"
 
-_TOP_KEYS = {"file", "municipality", "design", "id", "recruitment", "variables",
-             "not_asked", "drop", "exclude"}
+_TOP_KEYS = {
+    "file",
+    "municipality",
+    "design",
+    "id",
+    "recruitment",
+    "variables",
+    "not_asked",
+    "drop",
+    "exclude",
+}
 _REQUIRED_TOP_KEYS = ("file", "municipality", "design", "id", "recruitment", "variables")
 _SPEC_KEYS = {"source", "recode", "missing", "format", "label"}
 _INT_TEXT = re.compile(r"^[+-]?\d+$")
@@ -82,8 +91,10 @@ MISSING_LIKE_LABEL = re.compile(
 #: (compressed ``.zsav``, portable ``.por``): never silently ignored.
 SPSS_SUFFIXES = (".sav", ".zsav", ".por")
 #: Decision logged for a file in the raw folder that is not an SPSS file.
-DECISION_IGNORED = ("Genegeerd: geen SPSS-bestand (.sav); alleen de .sav-bestanden die een "
-                    "mapping noemt, worden ingelezen")
+DECISION_IGNORED = (
+    "Genegeerd: geen SPSS-bestand (.sav); alleen de .sav-bestanden die een "
+    "mapping noemt, worden ingelezen"
+)
 #: Decision logged for a folder inside the raw folder.
 DECISION_IGNORED_FOLDER = "Genegeerd: map in de map met ruwe data (wordt niet doorzocht)"
 DECISION_COLUMNS = ["file", "decision"]
@@ -92,6 +103,7 @@ DECISION_COLUMNS = ["file", "decision"]
 # --------------------------------------------------------------------------
 # small helpers
 # --------------------------------------------------------------------------
+
 
 def _is_missing(value):
     """True for None, NaN, NaT and empty or blank text."""
@@ -167,6 +179,7 @@ def _categorical_codes(name):
 # mapping validation
 # --------------------------------------------------------------------------
 
+
 def validate_mapping(mapping, name="<mapping>"):
     """Check a mapping's structure against the codebook and normalise it.
 
@@ -236,8 +249,9 @@ def validate_mapping(mapping, name="<mapping>"):
             raise MappingError(name, "unknown harmonised variable (not in the codebook)", key)
         if var in ADMIN_DERIVED:
             raise MappingError(
-                name, "filled by the pipeline (use the top-level keys id/municipality/"
-                "recruitment)", key,
+                name,
+                "filled by the pipeline (use the top-level keys id/municipality/recruitment)",
+                key,
             )
         out["variables"][var] = _validate_spec(spec, var, variables[var], name)
 
@@ -247,13 +261,20 @@ def validate_mapping(mapping, name="<mapping>"):
     for var, spec in out["variables"].items():
         src = spec["source"]
         if src == out["id"]:
-            raise MappingError(name, "the id variable cannot also be the source of a "
-                               "harmonised variable", f"variables.{var}.source", src)
+            raise MappingError(
+                name,
+                "the id variable cannot also be the source of a harmonised variable",
+                f"variables.{var}.source",
+                src,
+            )
         if src in used:
             raise MappingError(
-                name, f"source variable is mapped twice, to {used[src]!r} and to {var!r} "
+                name,
+                f"source variable is mapped twice, to {used[src]!r} and to {var!r} "
                 f"(each source variable feeds one harmonised variable; check for a "
-                f"copy-paste slip)", f"variables.{var}.source", src,
+                f"copy-paste slip)",
+                f"variables.{var}.source",
+                src,
             )
         used[src] = var
 
@@ -262,11 +283,13 @@ def validate_mapping(mapping, name="<mapping>"):
         raise MappingError(name, "must be a list of harmonised variables", "not_asked")
     for var in not_asked:
         if var not in variables:
-            raise MappingError(name, "unknown harmonised variable (not in the codebook)",
-                               "not_asked", var)
+            raise MappingError(
+                name, "unknown harmonised variable (not in the codebook)", "not_asked", var
+            )
         if var in ADMIN_DERIVED:
-            raise MappingError(name, "administrative variable cannot be not_asked",
-                               "not_asked", var)
+            raise MappingError(
+                name, "administrative variable cannot be not_asked", "not_asked", var
+            )
         if var in out["variables"]:
             raise MappingError(name, "variable is both mapped and not_asked", "not_asked", var)
     if len(set(not_asked)) != len(not_asked):
@@ -279,7 +302,8 @@ def validate_mapping(mapping, name="<mapping>"):
             continue
         if var not in out["variables"] and var not in out["not_asked"]:
             raise MappingError(
-                name, "codebook variable is neither in 'variables' nor in 'not_asked'",
+                name,
+                "codebook variable is neither in 'variables' nor in 'not_asked'",
                 f"variables.{var}",
             )
 
@@ -291,8 +315,10 @@ def validate_mapping(mapping, name="<mapping>"):
                 for cond_var in condition:
                     if cond_var not in out["variables"]:
                         raise MappingError(
-                            name, f"filter question is mapped but its filter variable "
-                            f"{cond_var!r} is not_asked", f"variables.{var}",
+                            name,
+                            f"filter question is mapped but its filter variable "
+                            f"{cond_var!r} is not_asked",
+                            f"variables.{var}",
                         )
 
     drop = mapping.get("drop") or {}
@@ -326,20 +352,24 @@ def validate_mapping(mapping, name="<mapping>"):
 
 def _validate_recruitment(spec, design, name):
     codes = _categorical_codes("recruitment")
-    if not isinstance(spec, dict) or not (set(spec) == {"value"} or (
-            "source" in spec and set(spec) <= {"source", "recode"})):
+    if not isinstance(spec, dict) or not (
+        set(spec) == {"value"} or ("source" in spec and set(spec) <= {"source", "recode"})
+    ):
         raise MappingError(
             name, "use either {value: code} or {source: variable, recode: {...}}", "recruitment"
         )
     if "value" in spec:
         value = spec["value"]
         if value not in codes:
-            raise MappingError(name, "not a recruitment code of the codebook",
-                               "recruitment.value", value)
+            raise MappingError(
+                name, "not a recruitment code of the codebook", "recruitment.value", value
+            )
         if DESIGNS[design] is not None and value != DESIGNS[design]:
             raise MappingError(
-                name, f"contradicts design {design!r} (expected {DESIGNS[design]})",
-                "recruitment.value", value,
+                name,
+                f"contradicts design {design!r} (expected {DESIGNS[design]})",
+                "recruitment.value",
+                value,
             )
         return {"value": value}
     recode = spec.get("recode")
@@ -348,8 +378,12 @@ def _validate_recruitment(spec, design, name):
             raise MappingError(name, "must be a dictionary", "recruitment.recode")
         for src, target in recode.items():
             if target not in codes:
-                raise MappingError(name, "recode target is not a recruitment code",
-                                   f"recruitment.recode.{src}", target)
+                raise MappingError(
+                    name,
+                    "recode target is not a recruitment code",
+                    f"recruitment.recode.{src}",
+                    target,
+                )
         recode = {_norm(k): v for k, v in recode.items()}
     return {"source": spec["source"], "recode": recode}
 
@@ -367,17 +401,22 @@ def _validate_spec(spec, var, var_book, name):
     recode = spec.get("recode")
     if recode is not None:
         if kind != "categorical":
-            raise MappingError(name, f"recode is only allowed for categorical variables "
-                               f"({var} is {kind})", f"{key}.recode")
+            raise MappingError(
+                name,
+                f"recode is only allowed for categorical variables ({var} is {kind})",
+                f"{key}.recode",
+            )
         if not isinstance(recode, dict) or not recode:
             raise MappingError(name, "must be a non-empty dictionary", f"{key}.recode")
         valid = _categorical_codes(var)
         for src, target in recode.items():
             if target not in valid:
                 raise MappingError(
-                    name, f"recode target outside the codebook's value labels "
+                    name,
+                    f"recode target outside the codebook's value labels "
                     f"{sorted(valid)} (missing codes go under 'missing')",
-                    f"{key}.recode.{src}", target,
+                    f"{key}.recode.{src}",
+                    target,
                 )
         out["recode"] = _normalised_keys(recode, f"{key}.recode", name)
 
@@ -387,30 +426,42 @@ def _validate_spec(spec, var, var_book, name):
             raise MappingError(name, "must be a non-empty dictionary", f"{key}.missing")
         for src, target in missing.items():
             if not isinstance(target, int) or not (
-                    codebook.MISSING_LOW <= target <= codebook.MISSING_HIGH):
-                raise MappingError(name, "missing target outside 96-99",
-                                   f"{key}.missing.{src}", target)
+                codebook.MISSING_LOW <= target <= codebook.MISSING_HIGH
+            ):
+                raise MappingError(
+                    name, "missing target outside 96-99", f"{key}.missing.{src}", target
+                )
         out["missing"] = _normalised_keys(missing, f"{key}.missing", name)
         overlap = set(out["missing"]) & set(out.get("recode", {}))
         if overlap:
-            raise MappingError(name, "source code is both recoded and missing",
-                               f"{key}.missing", sorted(overlap, key=str)[0])
+            raise MappingError(
+                name,
+                "source code is both recoded and missing",
+                f"{key}.missing",
+                sorted(overlap, key=str)[0],
+            )
 
     fmt = spec.get("format")
     if fmt is not None:
         if kind != "date":
-            raise MappingError(name, "format is only allowed for date variables",
-                               f"{key}.format", fmt)
+            raise MappingError(
+                name, "format is only allowed for date variables", f"{key}.format", fmt
+            )
         if not isinstance(fmt, str) or "%" not in fmt:
-            raise MappingError(name, "must be a strptime format such as '%d/%m/%Y'",
-                               f"{key}.format", fmt)
+            raise MappingError(
+                name, "must be a strptime format such as '%d/%m/%Y'", f"{key}.format", fmt
+            )
         out["format"] = fmt
 
     label = spec.get("label")
     if label is not None:
         if not isinstance(label, str) or not label.strip():
-            raise MappingError(name, "must be the expected SPSS variable label (non-empty "
-                               "text)", f"{key}.label", label)
+            raise MappingError(
+                name,
+                "must be the expected SPSS variable label (non-empty text)",
+                f"{key}.label",
+                label,
+            )
         out["label"] = label
     return out
 
@@ -420,8 +471,12 @@ def _normalised_keys(mapping, key, name):
     for src, target in mapping.items():
         norm = _norm(src)
         if norm is None:
-            raise MappingError(name, "a missing value cannot be a source code (system-missing "
-                               "is handled automatically)", key, src)
+            raise MappingError(
+                name,
+                "a missing value cannot be a source code (system-missing is handled automatically)",
+                key,
+                src,
+            )
         if norm in out:
             raise MappingError(name, "source code listed twice", key, src)
         out[norm] = target
@@ -453,17 +508,21 @@ def load_mapping(path):
     except OSError as exc:
         raise MappingError(path.name, f"cannot be read ({exc})") from exc
     except UnicodeDecodeError as exc:
-        line = exc.object[:exc.start].count(b"\n") + 1
+        line = exc.object[: exc.start].count(b"\n") + 1
         raise MappingError(
-            path.name, f"is not UTF-8 text (byte {exc.object[exc.start]:#04x} on line "
+            path.name,
+            f"is not UTF-8 text (byte {exc.object[exc.start]:#04x} on line "
             f"{line}, probably an accented letter saved "
             f"as Windows-1252); save the mapping as UTF-8",
         ) from None
     try:
         raw = _load_yaml(text)
     except _DuplicateKeyError as exc:
-        raise MappingError(path.name, f"key listed twice (line {exc.line}); YAML would keep "
-                           "only the last one", exc.key) from None
+        raise MappingError(
+            path.name,
+            f"key listed twice (line {exc.line}); YAML would keep only the last one",
+            exc.key,
+        ) from None
     except yaml.YAMLError as exc:
         raise MappingError(path.name, f"cannot be read as YAML ({exc})") from exc
     return validate_mapping(raw, path.name)
@@ -501,8 +560,11 @@ class _UniqueKeyLoader(_UniqueKeys, yaml.SafeLoader):
 
 
 #: The same with libyaml's parser (several times faster), where available.
-_FastUniqueKeyLoader = (type("_FastUniqueKeyLoader", (_UniqueKeys, yaml.CSafeLoader), {})
-                        if getattr(yaml, "__with_libyaml__", False) else None)
+_FastUniqueKeyLoader = (
+    type("_FastUniqueKeyLoader", (_UniqueKeys, yaml.CSafeLoader), {})
+    if getattr(yaml, "__with_libyaml__", False)
+    else None
+)
 
 
 #: Characters that send a mapping's text to PyYAML's own parser (see
@@ -520,8 +582,11 @@ def _load_yaml(text):
     go to the pure-Python loader, so that what is accepted, and every error
     message, is exactly PyYAML's.
     """
-    if (_FastUniqueKeyLoader is not None and not _YAML_SLOW_PATH.search(text)
-            and not yaml.reader.Reader.NON_PRINTABLE.search(text)):
+    if (
+        _FastUniqueKeyLoader is not None
+        and not _YAML_SLOW_PATH.search(text)
+        and not yaml.reader.Reader.NON_PRINTABLE.search(text)
+    ):
         try:
             return yaml.load(text, Loader=_FastUniqueKeyLoader)  # noqa: S506 - a SafeLoader
         except yaml.YAMLError:
@@ -533,18 +598,21 @@ def _load_yaml(text):
 # harmonising one file
 # --------------------------------------------------------------------------
 
+
 def _source_column(df, src, file_name, role, extract=True):
     """The column ``src`` of ``df`` (only checked to exist if not ``extract``)."""
     if src not in df.columns:
         hint = [c for c in df.columns if str(c).lower() == str(src).lower()]
         if hint:
-            extra = (f" (the file has {hint[0]!r}; SPSS names are case-insensitive, the "
-                     f"mapping is not)")
+            extra = (
+                f" (the file has {hint[0]!r}; SPSS names are case-insensitive, the mapping is not)"
+            )
         else:
             close = difflib.get_close_matches(str(src), [str(c) for c in df.columns], n=1)
             extra = f" (did you mean {close[0]!r}?)" if close else ""
-        raise DeliveryError(file_name, f"{role} variable named in the mapping is absent "
-                            f"from the file{extra}", src)
+        raise DeliveryError(
+            file_name, f"{role} variable named in the mapping is absent from the file{extra}", src
+        )
     return df[src] if extract else None
 
 
@@ -584,10 +652,12 @@ def _check_text_encoding(meta, file_name):
             except (UnicodeEncodeError, UnicodeDecodeError):
                 meant = text.encode("latin-1").decode("utf-8")
             raise DeliveryError(
-                file_name, f"label text is garbled ({text!r}, meant {meant!r}): the file "
+                file_name,
+                f"label text is garbled ({text!r}, meant {meant!r}): the file "
                 f"declares character encoding {declared!r} but its text is UTF-8; save the "
                 f"file again from SPSS (Unicode mode) so that the declaration matches",
-                var, text,
+                var,
+                text,
             )
 
 
@@ -601,15 +671,19 @@ def _check_variable_label(meta, spec, var, file_name):
     actual = labels.get(src)
     if actual is None or not str(actual).strip():
         raise DeliveryError(
-            file_name, f"the variable has no label in the file, but the mapping expects "
-            f"{expected!r} (harmonised variable {var!r}): is this the right variable?", src,
+            file_name,
+            f"the variable has no label in the file, but the mapping expects "
+            f"{expected!r} (harmonised variable {var!r}): is this the right variable?",
+            src,
         )
     if _norm_label(actual) != _norm_label(expected):
         raise DeliveryError(
-            file_name, f"variable label differs from the label the mapping expects "
+            file_name,
+            f"variable label differs from the label the mapping expects "
             f"({expected!r}; compared ignoring case and spaces) for harmonised variable "
             f"{var!r}: is this the right variable, or did the questionnaire change?",
-            src, actual,
+            src,
+            actual,
         )
 
 
@@ -669,7 +743,7 @@ class _Values:
 
     def value_at(self, position):
         """The row's value as iterating the column gives it (a Python scalar)."""
-        return self.col.iloc[position:position + 1].tolist()[0]
+        return self.col.iloc[position : position + 1].tolist()[0]
 
 
 def _first(mask):
@@ -677,8 +751,9 @@ def _first(mask):
     return int(np.argmax(mask))
 
 
-def _check_missing_like_labels(col, meta, spec, var, kind, ids, file_name, values=None,
-                               labels=None):
+def _check_missing_like_labels(
+    col, meta, spec, var, kind, ids, file_name, values=None, labels=None
+):
     """A value the file labels "weet niet", "geen antwoord", ... must be missing.
 
     Catches a missing-value code that the file does not declare user-missing
@@ -708,13 +783,18 @@ def _check_missing_like_labels(col, meta, spec, var, kind, ids, file_name, value
         hits = values.rows_equal(code)
         if hits.any():
             first = ids.iloc[_first(hits)]
-            how = (f"recodes it to {recode[code]}" if recode is not None and code in recode
-                   else "takes it as a real answer")
+            how = (
+                f"recodes it to {recode[code]}"
+                if recode is not None and code in recode
+                else "takes it as a real answer"
+            )
             raise DeliveryError(
-                file_name, f"the file labels this value {label!r}, a missing-value code, "
+                file_name,
+                f"the file labels this value {label!r}, a missing-value code, "
                 f"but does not declare it user-missing and the mapping {how} (harmonised "
                 f"variable {var!r}, {int(hits.sum())} respondent(s), first at source id "
-                f"{first}); list it under 'missing' in the mapping", spec["source"],
+                f"{first}); list it under 'missing' in the mapping",
+                spec["source"],
                 _show(code),
             )
 
@@ -725,21 +805,33 @@ MAX_SOURCE_ID = 10**15 - 1
 
 
 def _id_ok(norm):
-    return (norm is not None and isinstance(norm, int) and not isinstance(norm, bool)
-            and 0 <= norm <= MAX_SOURCE_ID)
+    return (
+        norm is not None
+        and isinstance(norm, int)
+        and not isinstance(norm, bool)
+        and 0 <= norm <= MAX_SOURCE_ID
+    )
 
 
 def _check_id(value, row, src, file_name):
     """Raise the error for one respondent id (``row`` counts from 1)."""
     norm = _norm(value)
     if norm is None:
-        raise DeliveryError(file_name, f"respondent id is empty in row {row} of the file "
-                            "(every respondent needs a unique whole-number id)", src)
+        raise DeliveryError(
+            file_name,
+            f"respondent id is empty in row {row} of the file "
+            "(every respondent needs a unique whole-number id)",
+            src,
+        )
     if not isinstance(norm, int) or isinstance(norm, bool):
         raise DeliveryError(file_name, "respondent id must be an integer", src, _show(value))
     if not 0 <= norm <= MAX_SOURCE_ID:
-        raise DeliveryError(file_name, f"respondent id must lie in 0-{MAX_SOURCE_ID} "
-                            "(a whole number of at most 15 digits)", src, norm)
+        raise DeliveryError(
+            file_name,
+            f"respondent id must lie in 0-{MAX_SOURCE_ID} (a whole number of at most 15 digits)",
+            src,
+            norm,
+        )
 
 
 def _ids(df, mapping, file_name):
@@ -756,17 +848,17 @@ def _ids(df, mapping, file_name):
         values = _Values(col)
         ok = [_id_ok(n) for n in values.norms]
         bad = ~values.spread(ok, dtype=bool)
-        ids = values.spread([n if good else 0 for n, good in zip(values.norms, ok)],
-                            dtype="int64")
+        ids = values.spread([n if good else 0 for n, good in zip(values.norms, ok)], dtype="int64")
     if bad.any():
         row = _first(bad)
-        _check_id(col.iloc[row:row + 1].tolist()[0], row + 1, src, file_name)
+        _check_id(col.iloc[row : row + 1].tolist()[0], row + 1, src, file_name)
         raise AssertionError("unreachable: the id check must fail")  # pragma: no cover
     ids = pd.Series(ids, index=df.index, dtype="int64")
     duplicated = ids.duplicated()
     if duplicated.any():
-        raise DeliveryError(file_name, "duplicate respondent id", src,
-                            int(ids.iloc[_first(duplicated.to_numpy())]))
+        raise DeliveryError(
+            file_name, "duplicate respondent id", src, int(ids.iloc[_first(duplicated.to_numpy())])
+        )
     return ids
 
 
@@ -787,14 +879,20 @@ def _check_declared_missing(df, meta, spec, file_name):
         if lo == hi:
             if lo in recode:
                 raise DeliveryError(
-                    file_name, f"the file declares this code user-missing, but the mapping "
+                    file_name,
+                    f"the file declares this code user-missing, but the mapping "
                     f"recodes it as a real answer ({lo} -> {recode[lo]}); move it from "
-                    f"'recode' to 'missing'", src, lo,
+                    f"'recode' to 'missing'",
+                    src,
+                    lo,
                 )
             if lo not in declared:
                 raise DeliveryError(
-                    file_name, "user-missing code declared in the file is not covered by the "
-                    "mapping's 'missing'", src, lo,
+                    file_name,
+                    "user-missing code declared in the file is not covered by the "
+                    "mapping's 'missing'",
+                    src,
+                    lo,
                 )
             continue
         if values is None:
@@ -804,8 +902,11 @@ def _check_declared_missing(df, meta, spec, file_name):
         for norm in values.norms:
             if isinstance(norm, (int, float)) and lo <= norm <= hi and norm not in declared:
                 raise DeliveryError(
-                    file_name, f"value in the file's user-missing range {lo}-{hi} is not "
-                    "covered by the mapping's 'missing'", src, norm,
+                    file_name,
+                    f"value in the file's user-missing range {lo}-{hi} is not "
+                    "covered by the mapping's 'missing'",
+                    src,
+                    norm,
                 )
 
 
@@ -829,14 +930,16 @@ def _harmonise_categorical(col, var, spec, ids, file_name, file_labels=None, val
         else:
             hits = values.rows_equal(norm)
             first = ids.iloc[_first(hits)]
-            allowed = "a recode key" if recode is not None else \
-                f"a codebook code {sorted(valid)}"
+            allowed = "a recode key" if recode is not None else f"a codebook code {sorted(valid)}"
             file_label = file_labels.get(norm)
             labelled = f"; the file labels it {file_label!r}" if file_label else ""
             raise DeliveryError(
-                file_name, f"value is neither {allowed} nor a declared missing code "
+                file_name,
+                f"value is neither {allowed} nor a declared missing code "
                 f"(harmonised variable {var!r}, {int(hits.sum())} respondent(s), first at "
-                f"source id {first}{labelled})", src, _show(value),
+                f"source id {first}{labelled})",
+                src,
+                _show(value),
             )
     if var not in codebook.FILTERS:
         # A group may declare its "not applicable" code on every item; it must
@@ -845,8 +948,11 @@ def _harmonise_categorical(col, var, spec, ids, file_name, file_labels=None, val
             if code == codebook.NOT_APPLICABLE:
                 first = ids.iloc[_first(values.rows_equal(norm))]
                 raise DeliveryError(
-                    file_name, f"'not applicable' code in a question without routing "
-                    f"(harmonised variable {var!r}, first at source id {first})", src, norm,
+                    file_name,
+                    f"'not applicable' code in a question without routing "
+                    f"(harmonised variable {var!r}, first at source id {first})",
+                    src,
+                    norm,
                 )
     out = [lookup[n] if n is not None else codebook.NO_ANSWER for n in values.norms]
     return values.spread(out, dtype="int64")
@@ -898,8 +1004,8 @@ def _harmonise_numeric(col, var, spec, ids, file_name, values=None):
     src = spec["source"]
     values = values if values is not None else _Values(col)
     out = _per_value(
-        values, lambda value, rid: _numeric_value(value, rid, var, src, missing, file_name),
-        ids)
+        values, lambda value, rid: _numeric_value(value, rid, var, src, missing, file_name), ids
+    )
     return values.spread(out, dtype="float64")
 
 
@@ -912,19 +1018,25 @@ def _date_value(value, rid, var, src, missing, fmt, file_name):
     if isinstance(value, str):
         if fmt is None:
             raise DeliveryError(
-                file_name, f"{var} is text but the mapping gives no 'format' "
-                f"(source id {rid})", src, value,
+                file_name,
+                f"{var} is text but the mapping gives no 'format' (source id {rid})",
+                src,
+                value,
             )
         try:
             return pd.Timestamp(dt.datetime.strptime(value.strip(), fmt))
         except ValueError:
             raise DeliveryError(
-                file_name, f"{var} does not match format {fmt!r} (source id {rid})",
-                src, value,
+                file_name,
+                f"{var} does not match format {fmt!r} (source id {rid})",
+                src,
+                value,
             ) from None
     raise DeliveryError(
-        file_name, f"{var} is neither an SPSS date nor text with a 'format' "
-        f"(source id {rid})", src, _show(value),
+        file_name,
+        f"{var} is neither an SPSS date nor text with a 'format' (source id {rid})",
+        src,
+        _show(value),
     )
 
 
@@ -934,8 +1046,8 @@ def _harmonise_date(col, var, spec, ids, file_name, values=None):
     src = spec["source"]
     values = values if values is not None else _Values(col)
     out = _per_value(
-        values, lambda value, rid: _date_value(value, rid, var, src, missing, fmt, file_name),
-        ids)
+        values, lambda value, rid: _date_value(value, rid, var, src, missing, fmt, file_name), ids
+    )
     days = np.asarray(pd.to_datetime(out).astype("datetime64[s]"))
     return days[values.codes]
 
@@ -952,16 +1064,19 @@ def _recruitment(df, spec, ids, file_name):
     if bad.any():
         row = _first(bad)
         raise DeliveryError(
-            file_name, f"recruitment value not in the mapping's recode "
-            f"(source id {ids.iloc[row]})", src, _show(values.value_at(row)),
+            file_name,
+            f"recruitment value not in the mapping's recode (source id {ids.iloc[row]})",
+            src,
+            _show(values.value_at(row)),
         )
     return values.spread([c if c in valid else 0 for c in out], dtype="int64")
 
 
 def _describe(alternatives):
     """Routing condition as text: ``bin_known in [2] or bin_member in [2]``."""
-    return " or ".join(" and ".join(f"{var} in {codes}" for var, codes in cond.items())
-                       for cond in alternatives)
+    return " or ".join(
+        " and ".join(f"{var} in {codes}" for var, codes in cond.items()) for cond in alternatives
+    )
 
 
 def _apply_routing(result, specs, source_values, ids, file_name):
@@ -986,16 +1101,21 @@ def _apply_routing(result, specs, source_values, ids, file_name):
         if wrong.any():
             i = _first(wrong)
             raise DeliveryError(
-                file_name, f"answer given where the question does not apply "
-                f"(asked only if {_describe(alternatives)}; source id {ids.iloc[i]})", src,
+                file_name,
+                f"answer given where the question does not apply "
+                f"(asked only if {_describe(alternatives)}; source id {ids.iloc[i]})",
+                src,
                 _show(source_values[var].iloc[i]),
             )
         na_given = applies & (values == codebook.NOT_APPLICABLE)
         if na_given.any():
             i = _first(na_given)
             raise DeliveryError(
-                file_name, f"coded 'not applicable' although the routing asks the "
-                f"question (source id {ids.iloc[i]})", src, _show(source_values[var].iloc[i]),
+                file_name,
+                f"coded 'not applicable' although the routing asks the "
+                f"question (source id {ids.iloc[i]})",
+                src,
+                _show(source_values[var].iloc[i]),
             )
         result[var] = np.where(applies, values, codebook.NOT_APPLICABLE).astype("int64")
 
@@ -1038,15 +1158,20 @@ def harmonise_file(df, meta, mapping, file_name):
 
     # 0. The file as a whole.
     if len(df) == 0:
-        raise DeliveryError(file_name, "the file holds no respondents (0 rows): was the data "
-                            "exported before the answers were entered, or filtered?")
+        raise DeliveryError(
+            file_name,
+            "the file holds no respondents (0 rows): was the data "
+            "exported before the answers were entered, or filtered?",
+        )
     folded = {}
     for column in df.columns:
         other = folded.setdefault(str(column).casefold(), column)
         if other != column:
             raise DeliveryError(
-                file_name, f"two variables whose names differ only in case ({other!r} and "
-                f"{column!r}); SPSS variable names are case-insensitive, rename one", column,
+                file_name,
+                f"two variables whose names differ only in case ({other!r} and "
+                f"{column!r}); SPSS variable names are case-insensitive, rename one",
+                column,
             )
     _check_text_encoding(meta, file_name)
 
@@ -1067,8 +1192,10 @@ def harmonise_file(df, meta, mapping, file_name):
             label = (getattr(meta, "column_names_to_labels", None) or {}).get(column)
             labelled = f" (label {label!r})" if label else ""
             raise DeliveryError(
-                file_name, f"variable{labelled} not in the mapping: map it under "
-                f"'variables' or list it under 'drop' with a reason", column,
+                file_name,
+                f"variable{labelled} not in the mapping: map it under "
+                f"'variables' or list it under 'drop' with a reason",
+                column,
             )
 
     ids = _ids(df, mapping, file_name)
@@ -1113,11 +1240,13 @@ def harmonise_file(df, meta, mapping, file_name):
             labels = _file_value_labels(meta, spec["source"])
             _check_declared_missing(df, meta, spec, file_name)
             _check_variable_label(meta, spec, var, file_name)
-            _check_missing_like_labels(col, meta, spec, var, kind, rows_ids, file_name, values,
-                                       labels)
+            _check_missing_like_labels(
+                col, meta, spec, var, kind, rows_ids, file_name, values, labels
+            )
             if kind == "categorical":
                 result[var] = _harmonise_categorical(
-                    col, var, spec, rows_ids, file_name, labels, values)
+                    col, var, spec, rows_ids, file_name, labels, values
+                )
             elif kind == "numeric":
                 result[var] = _harmonise_numeric(col, var, spec, rows_ids, file_name, values)
             elif kind == "date":
@@ -1137,15 +1266,21 @@ def harmonise_file(df, meta, mapping, file_name):
     if not left.any():
         reasons = "; ".join(f"{r} ({n})" for r, n in excluded.items())
         raise DeliveryError(
-            file_name, f"no respondent is left after the exclusions ({reasons}): the file "
+            file_name,
+            f"no respondent is left after the exclusions ({reasons}): the file "
             f"would silently drop out of the merged survey",
         )
 
-    result = pd.DataFrame({
-        var: (pd.Series([r for r, keep_row in zip(column, left) if keep_row], dtype="str")
-              if var == "resp_id" else column[left])
-        for var, column in result.items()
-    })
+    result = pd.DataFrame(
+        {
+            var: (
+                pd.Series([r for r, keep_row in zip(column, left) if keep_row], dtype="str")
+                if var == "resp_id"
+                else column[left]
+            )
+            for var, column in result.items()
+        }
+    )
     log = {
         "file": file_name,
         "municipality": mapping["municipality"],
@@ -1187,8 +1322,15 @@ def _all_missing(result, n):
 # merging
 # --------------------------------------------------------------------------
 
-MERGE_LOG_COLUMNS = ["file", "municipality", "design", "rows_read", "rows_written",
-                     "rows_excluded", "reason"]
+MERGE_LOG_COLUMNS = [
+    "file",
+    "municipality",
+    "design",
+    "rows_read",
+    "rows_written",
+    "rows_excluded",
+    "reason",
+]
 
 
 def _format_reasons(excluded):
@@ -1224,11 +1366,13 @@ def load_mappings(mappings_dir):
         mapping["_mapping_file"] = path.name
         muni, file = mapping["municipality"], mapping["file"]
         if muni in by_muni:
-            raise MappingError(path.name, f"municipality already mapped by {by_muni[muni]!r}",
-                               "municipality", muni)
+            raise MappingError(
+                path.name, f"municipality already mapped by {by_muni[muni]!r}", "municipality", muni
+            )
         if file.lower() in by_file:
-            raise MappingError(path.name, f"file already mapped by {by_file[file.lower()]!r}",
-                               "file", file)
+            raise MappingError(
+                path.name, f"file already mapped by {by_file[file.lower()]!r}", "file", file
+            )
         by_muni[muni] = by_file[file.lower()] = path.name
         mappings.append(mapping)
     return sorted(mappings, key=lambda m: m["municipality"])
@@ -1240,8 +1384,8 @@ def _declared_encoding(data):
     i = data.find(marker)
     if i < 0 or i + 16 > len(data):
         return None
-    (count,) = struct.unpack("<i", data[i + 12:i + 16])
-    name = data[i + 16:i + 16 + count]
+    (count,) = struct.unpack("<i", data[i + 12 : i + 16])
+    name = data[i + 16 : i + 16 + count]
     return name.decode("ascii", "replace") if 0 < count < 64 else None
 
 
@@ -1289,13 +1433,16 @@ def read_delivery(path):
     """
     path = Path(path)
     if path.is_file() and path.stat().st_size == 0:
-        raise DeliveryError(path.name, "file is empty (0 bytes): the upload or copy went "
-                            "wrong; deliver the file again")
+        raise DeliveryError(
+            path.name,
+            "file is empty (0 bytes): the upload or copy went wrong; deliver the file again",
+        )
     with open(path, "rb") as fh:
         head = fh.read(4096)
     if head[:4] not in (b"$FL2", b"$FL3"):
         raise DeliveryError(
-            path.name, f"cannot be read as an SPSS .sav file: its content looks like "
+            path.name,
+            f"cannot be read as an SPSS .sav file: its content looks like "
             f"{_what_is_it(head)}; "
             f"save the data from SPSS as a .sav file (File > Save As)",
         )
@@ -1306,14 +1453,16 @@ def read_delivery(path):
         if "encoding" in cause.lower():
             declared = _declared_encoding(path.read_bytes()) or "none (assumed UTF-8)"
             raise DeliveryError(
-                path.name, f"cannot be read as an SPSS .sav file: text in the file "
+                path.name,
+                f"cannot be read as an SPSS .sav file: text in the file "
                 f"(labels or values) is not valid in the "
                 f"character encoding the file declares ({declared}); save the file again from "
                 f"SPSS (Unicode mode) ({cause})",
             ) from exc
         if "expected number of rows" in cause or "unable to read" in cause.lower():
             raise DeliveryError(
-                path.name, f"cannot be read as an SPSS .sav file: it is truncated or "
+                path.name,
+                f"cannot be read as an SPSS .sav file: it is truncated or "
                 f"damaged (an interrupted upload or "
                 f"copy?); deliver it again ({cause})",
             ) from exc
@@ -1350,9 +1499,11 @@ def scan_raw_folder(raw_dir, mappings):
         lower = entry.name.lower()
         if lower in by_lower:
             raise DeliveryError(
-                entry.name, f"two files in the raw folder whose names differ only in case "
+                entry.name,
+                f"two files in the raw folder whose names differ only in case "
                 f"({by_lower[lower]!r} and {entry.name!r}): which one is the delivery? Keep "
-                f"one", )
+                f"one",
+            )
         by_lower[lower] = entry.name
         if entry.is_dir():
             decisions.append({"file": entry.name + "/", "decision": DECISION_IGNORED_FOLDER})
@@ -1360,20 +1511,24 @@ def scan_raw_folder(raw_dir, mappings):
             present[lower] = entry
         elif entry.suffix.lower() in SPSS_SUFFIXES:
             raise DeliveryError(
-                entry.name, f"SPSS file of type {entry.suffix!r} in the raw folder: deliveries "
+                entry.name,
+                f"SPSS file of type {entry.suffix!r} in the raw folder: deliveries "
                 f"must be .sav files named by a mapping (save it as .sav, or move it out)",
             )
         else:
             decisions.append({"file": entry.name, "decision": DECISION_IGNORED})
     extra = sorted(set(present) - set(mapped))
     if extra:
-        raise DeliveryError(present[extra[0]].name,
-                            "unexpected .sav file in the raw folder: no mapping names it "
-                            "(a second file for one municipality? add a mapping or move it out)")
+        raise DeliveryError(
+            present[extra[0]].name,
+            "unexpected .sav file in the raw folder: no mapping names it "
+            "(a second file for one municipality? add a mapping or move it out)",
+        )
     for mapping in mappings:
         if mapping["file"].lower() not in present:
             raise DeliveryError(
-                mapping["file"], f"file named in mapping {mapping['_mapping_file']!r} "
+                mapping["file"],
+                f"file named in mapping {mapping['_mapping_file']!r} "
                 f"not found in {raw_dir}: every municipality's file must be present, the "
                 f"published figures include all of them",
             )
@@ -1424,13 +1579,18 @@ def merge_deliveries(raw_dir, mappings_dir):
         harmonised, log = harmonise_file(df, meta, mapping, path.name)
         assert log["rows_read"] == log["rows_written"] + log["rows_excluded"], log
         frames.append(harmonised)
-        logs.append({**{k: log[k] for k in MERGE_LOG_COLUMNS[:-1]},
-                     "reason": _format_reasons(log["excluded"])})
+        logs.append(
+            {
+                **{k: log[k] for k in MERGE_LOG_COLUMNS[:-1]},
+                "reason": _format_reasons(log["excluded"]),
+            }
+        )
 
     merged = pd.concat(frames, ignore_index=True)
     merge_log = pd.DataFrame(logs, columns=MERGE_LOG_COLUMNS)
     assert merge_log["rows_read"].sum() == (
-        merge_log["rows_written"].sum() + merge_log["rows_excluded"].sum())
+        merge_log["rows_written"].sum() + merge_log["rows_excluded"].sum()
+    )
     assert len(merged) == merge_log["rows_written"].sum()
     # Not part of the CSV: entries of the raw folder that were not read, and
     # where each harmonised variable came from (for schema error messages).

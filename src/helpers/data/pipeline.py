@@ -72,8 +72,9 @@ def processed_sav_metadata(df=None):
             value_labels[name] = {
                 float(k): v for k, v in codebook.value_labels(name, include_missing=True).items()
             }
-            missing[name] = [{"lo": float(codebook.MISSING_LOW),
-                              "hi": float(codebook.MISSING_HIGH)}]
+            missing[name] = [
+                {"lo": float(codebook.MISSING_LOW), "hi": float(codebook.MISSING_HIGH)}
+            ]
             measure[name] = "ordinal" if spec["values"] in ORDINAL_VALUE_SETS else "nominal"
             formats[name] = _FORMATS[kind]
         else:
@@ -107,8 +108,9 @@ def _temp_path(out_dir, name):
     return Path(tmp)
 
 
-def build_processed(raw_dir=config.RAW_DIR, mappings_dir=config.MAPPINGS_DIR,
-                    out_dir=config.PROCESSED_DIR):
+def build_processed(
+    raw_dir=config.RAW_DIR, mappings_dir=config.MAPPINGS_DIR, out_dir=config.PROCESSED_DIR
+):
     """Harmonise, merge, validate and write the processed survey.
 
     Parameters
@@ -137,8 +139,7 @@ def build_processed(raw_dir=config.RAW_DIR, mappings_dir=config.MAPPINGS_DIR,
     """
     merged, merge_log = merge_deliveries(raw_dir, mappings_dir)
     source_files = dict(zip(merge_log["municipality"], merge_log["file"]))
-    merged = validate_survey(merged, source_files,
-                             merge_log.attrs.get("source_variables"))
+    merged = validate_survey(merged, source_files, merge_log.attrs.get("source_variables"))
     decisions = merge_log.attrs.get("decisions") or []
 
     out_dir = Path(out_dir)
@@ -157,8 +158,11 @@ def build_processed(raw_dir=config.RAW_DIR, mappings_dir=config.MAPPINGS_DIR,
         # all variables would cost as much as the whole build's reading).
         _, written = read_sav(sav_tmp, metadataonly=True)
         columns = list(written.column_names)
-        rows = (len(read_sav(sav_tmp, usecols=columns[:1])[0])
-                if columns == list(merged.columns) else None)
+        rows = (
+            len(read_sav(sav_tmp, usecols=columns[:1])[0])
+            if columns == list(merged.columns)
+            else None
+        )
         if rows != len(merged) or columns != list(merged.columns):
             raise RuntimeError(f"{sav_tmp.name}: written file does not read back as written")
         os.replace(sav_tmp, out_dir / "enquete.sav")
@@ -268,12 +272,24 @@ def main(argv=None):
         prog="python -m helpers.data.pipeline",
         description="Harmonise and merge the raw SPSS deliveries into enquete.sav.",
     )
-    parser.add_argument("--raw", type=Path, default=config.RAW_DIR,
-                        help=f"raw .sav folder (default {config.RAW_DIR})")
-    parser.add_argument("--mappings", type=Path, default=config.MAPPINGS_DIR,
-                        help=f"mapping folder (default {config.MAPPINGS_DIR})")
-    parser.add_argument("--out", type=Path, default=config.PROCESSED_DIR,
-                        help=f"output folder (default {config.PROCESSED_DIR})")
+    parser.add_argument(
+        "--raw",
+        type=Path,
+        default=config.RAW_DIR,
+        help=f"raw .sav folder (default {config.RAW_DIR})",
+    )
+    parser.add_argument(
+        "--mappings",
+        type=Path,
+        default=config.MAPPINGS_DIR,
+        help=f"mapping folder (default {config.MAPPINGS_DIR})",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=config.PROCESSED_DIR,
+        help=f"output folder (default {config.PROCESSED_DIR})",
+    )
     args = parser.parse_args(argv)
     try:
         merged, merge_log = build_processed(args.raw, args.mappings, args.out)
@@ -285,8 +301,10 @@ def main(argv=None):
         print(merge_log.to_string(index=False))
     for decision in merge_log.attrs.get("decisions") or []:
         print(f"note: {decision['file']}: {decision['decision']}")
-    print(f"wrote {args.out / 'enquete.sav'} ({len(merged)} respondents) and "
-          f"{args.out / 'merge_log.csv'}")
+    print(
+        f"wrote {args.out / 'enquete.sav'} ({len(merged)} respondents) and "
+        f"{args.out / 'merge_log.csv'}"
+    )
     return 0
 
 

@@ -63,13 +63,14 @@ def read_sav(path, user_missing=True, usecols=None, metadataonly=False):
         raise DeliveryError(path.name, "file is empty")
     try:
         return pyreadstat.read_sav(
-            str(path), user_missing=user_missing, apply_value_formats=False,
-            usecols=usecols, metadataonly=metadataonly,
+            str(path),
+            user_missing=user_missing,
+            apply_value_formats=False,
+            usecols=usecols,
+            metadataonly=metadataonly,
         )
     except Exception as exc:  # pyreadstat raises several private types
-        raise DeliveryError(
-            path.name, f"cannot be read as an SPSS .sav file ({exc})"
-        ) from exc
+        raise DeliveryError(path.name, f"cannot be read as an SPSS .sav file ({exc})") from exc
 
 
 def _default_mode():

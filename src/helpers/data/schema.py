@@ -80,8 +80,11 @@ def _routing_check(var, alternatives):
         not_asked = df[var] == codebook.NOT_ASKED
         return not_asked | (applies == (df[var] != codebook.NOT_APPLICABLE))
 
-    return pa.Check(check, name=f"routing_{var}",
-                    error=f"{var} must be 96 exactly where routing {alternatives} does not apply")
+    return pa.Check(
+        check,
+        name=f"routing_{var}",
+        error=f"{var} must be 96 exactly where routing {alternatives} does not apply",
+    )
 
 
 def _letter_check(df):
@@ -106,23 +109,30 @@ def survey_schema():
                 str, checks=pa.Check.str_matches(r"^[A-J]\d{4,}$"), unique=True
             )
         elif kind == "categorical":
-            columns[name] = pa.Column("int64", checks=pa.Check.isin(allowed_codes(name)),
-                                      coerce=True)
+            columns[name] = pa.Column(
+                "int64", checks=pa.Check.isin(allowed_codes(name)), coerce=True
+            )
         elif kind == "numeric":
             columns[name] = pa.Column(
-                "float64", checks=pa.Check.in_range(spec["min"], spec["max"]),
-                nullable=True, coerce=True,
+                "float64",
+                checks=pa.Check.in_range(spec["min"], spec["max"]),
+                nullable=True,
+                coerce=True,
             )
         elif kind == "date":
             columns[name] = pa.Column(
                 "datetime64[s]",
                 checks=pa.Check.in_range(pd.Timestamp(spec["min"]), pd.Timestamp(spec["max"])),
-                nullable=True, coerce=True,
+                nullable=True,
+                coerce=True,
             )
         else:  # pragma: no cover
             raise ValueError(f"unknown kind {kind!r} of {name!r} in the codebook")
-    checks = [pa.Check(_letter_check, name="resp_id_letter",
-                       error="resp_id letter must match municipality")]
+    checks = [
+        pa.Check(
+            _letter_check, name="resp_id_letter", error="resp_id letter must match municipality"
+        )
+    ]
     checks += [_routing_check(v, alt) for v, alt in codebook.FILTERS.items()]
     return pa.DataFrameSchema(columns, checks=checks, strict=True, ordered=True, coerce=False)
 
@@ -212,8 +222,7 @@ def validate_survey(df, source_files=None, source_variables=None):
         cases = exc.failure_cases
         lines, files = [], set()
         first_var = first_values = None
-        for (column, check), group in cases.groupby(["column", "check"], dropna=False,
-                                                    sort=False):
+        for (column, check), group in cases.groupby(["column", "check"], dropna=False, sort=False):
             values = [_shown(v) for v in group["failure_case"].tolist()][:_MAX_SHOWN]
             origins = []
             indexes = group["index"].tolist()[:_MAX_SHOWN]
@@ -227,11 +236,9 @@ def validate_survey(df, source_files=None, source_variables=None):
             where = f"; rows: {', '.join(origins)}" if origins else ""
             name = column if isinstance(column, str) else "<table>"
             source = _source_names(name, df, indexes, source_files, source_variables)
-            lines.append(f"  variable {name!r}{source} fails {check}: values {values}{more}"
-                         f"{where}")
+            lines.append(f"  variable {name!r}{source} fails {check}: values {values}{more}{where}")
             if first_var is None:
                 first_var, first_values = name, values
         file = ", ".join(sorted(f for f in files if f)) or "merged survey"
-        message = (f"merged survey fails the codebook schema (file {file}):\n"
-                   + "\n".join(lines))
+        message = f"merged survey fails the codebook schema (file {file}):\n" + "\n".join(lines)
         raise SurveySchemaError(message, file, first_var, first_values) from None

@@ -53,9 +53,7 @@ def _category_columns(table: pd.DataFrame, categories: Sequence[str] | None) -> 
         if missing:
             raise KeyError(f"categories not in the table: {missing}")
         return list(categories)
-    columns = [
-        c for c in table.columns if c != "N" and not str(c).startswith(_SUM_PREFIX)
-    ]
+    columns = [c for c in table.columns if c != "N" and not str(c).startswith(_SUM_PREFIX)]
     if len(columns) != 5:
         raise ValueError(
             f"expected five answer categories, found {len(columns)}: {columns}; "
@@ -190,9 +188,7 @@ def reference_comparison_chart(
     if missing:
         raise KeyError(f"columns not in the table: {missing}")
     labels = (
-        table.index.get_level_values(-1)
-        if isinstance(table.index, pd.MultiIndex)
-        else table.index
+        table.index.get_level_values(-1) if isinstance(table.index, pd.MultiIndex) else table.index
     )
     n_rows = len(table)
     fig = new_figure(n_rows, row_height=0.6)
@@ -210,7 +206,9 @@ def reference_comparison_chart(
             label=str(column),
         )
         label_bars(ax, bars, values)
-    top = np.nanmax(pd.DataFrame(table[list(columns)]).apply(pd.to_numeric, errors="coerce").to_numpy())
+    top = np.nanmax(
+        pd.DataFrame(table[list(columns)]).apply(pd.to_numeric, errors="coerce").to_numpy()
+    )
     ax.set_xlim(0, min(100.0, np.ceil((float(top) + 8) / 10) * 10))
     ax.set_yticks(y, [wrap_label(label) for label in labels])
     ax.invert_yaxis()
@@ -274,7 +272,6 @@ def proportion_chart(
     return fig
 
 
-
 def interview_chart(table: pd.DataFrame, title: str | None = None) -> Figure:
     """Draw the interviewed key figures per function, coloured by organisation (Tabel 1).
 
@@ -316,8 +313,7 @@ def interview_chart(table: pd.DataFrame, title: str | None = None) -> Figure:
     fig = new_figure(len(rows), row_height=0.45)
     ax = fig.add_subplot()
     y = np.arange(len(rows))
-    bars = ax.barh(y, counts, height=0.65,
-                   color=[colour_of[o] for o in rows["Organisatie"]])
+    bars = ax.barh(y, counts, height=0.65, color=[colour_of[o] for o in rows["Organisatie"]])
     label_bars(ax, bars, counts, fmt=format_number, offset=0.3)
     ax.set_xlim(0, float(np.ceil((counts.max() + 3) / 5) * 5))
     # Break long function names after their slashes, not inside words.
@@ -404,7 +400,8 @@ def bin_participation_chart(
         part = shown.xs(block, level="Variabele")
         values = pd.to_numeric(part[value_column], errors="coerce").astype(float).to_numpy()
         colours = (
-            list(DIVERGING_COLOURS) if len(part) == len(DIVERGING_COLOURS)
+            list(DIVERGING_COLOURS)
+            if len(part) == len(DIVERGING_COLOURS)
             else [REFERENCE_COLOURS[0]] * len(part)
         )
         y = np.arange(len(part))

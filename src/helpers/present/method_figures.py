@@ -49,13 +49,14 @@ def interval_chart(long_table, xlabel="Percentage van de respondenten (95%-inter
 
     table = long_table.dropna(subset=["%"])
     several = table["Stelling"].duplicated(keep=False)
-    labels = [f"{s}: {c}" if dup else s
-              for s, c, dup in zip(table["Stelling"], table["Categorie"], several, strict=True)]
+    labels = [
+        f"{s}: {c}" if dup else s
+        for s, c, dup in zip(table["Stelling"], table["Categorie"], several, strict=True)
+    ]
     fig = new_figure(len(table), row_height=0.5)
     ax = fig.add_subplot()
     y = np.arange(len(table))
-    interval_dots(ax, y, table["%"], table["Ondergrens"], table["Bovengrens"],
-                   markersize=6)
+    interval_dots(ax, y, table["%"], table["Ondergrens"], table["Bovengrens"], markersize=6)
     ax.set_yticks(y, [wrap_label(label) for label in labels])
     ax.invert_yaxis()
     low = float(np.floor(table["Ondergrens"].min() / 10) * 10)
@@ -89,10 +90,21 @@ def loadings_heatmap(loadings, threshold=0.3):
     annot = values.map(lambda v: f"{v:.2f}".replace(".", ",") if abs(v) >= threshold else "")
     fig = Figure(figsize=(FIGURE_WIDTH, max(3.0, 0.45 * len(values) + 1.5)), layout="constrained")
     ax = fig.add_subplot()
-    sns.heatmap(values, ax=ax, cmap="PuOr", vmin=-1, vmax=1, center=0, annot=annot, fmt="",
-                annot_kws={"fontsize": 8}, linewidths=0.5, linecolor="white",
-                cbar_kws={"label": "Lading", "shrink": 0.6},
-                yticklabels=[wrap_label(label, 40) for label in values.index])
+    sns.heatmap(
+        values,
+        ax=ax,
+        cmap="PuOr",
+        vmin=-1,
+        vmax=1,
+        center=0,
+        annot=annot,
+        fmt="",
+        annot_kws={"fontsize": 8},
+        linewidths=0.5,
+        linecolor="white",
+        cbar_kws={"label": "Lading", "shrink": 0.6},
+        yticklabels=[wrap_label(label, 40) for label in values.index],
+    )
     ax.set_xlabel("Factor")
     ax.set_ylabel("")
     ax.tick_params(axis="y", labelsize=8, length=0)
@@ -117,19 +129,32 @@ def simulation_chart(results, xlabel="Geschat aandeel 'onverzorgd' (%)"):
         dashed vertical line at the population value.
     """
 
-    long = results.melt(id_vars=["Wervingswijze", "replication", "truth"],
-                        value_vars=["ongewogen", "gewogen"], var_name="Schatting",
-                        value_name="estimate").dropna(subset=["estimate"])
-    long["Schatting"] = long["Schatting"].map({"ongewogen": "Ongewogen",
-                                               "gewogen": "Gewogen (raking)"})
+    long = results.melt(
+        id_vars=["Wervingswijze", "replication", "truth"],
+        value_vars=["ongewogen", "gewogen"],
+        var_name="Schatting",
+        value_name="estimate",
+    ).dropna(subset=["estimate"])
+    long["Schatting"] = long["Schatting"].map(
+        {"ongewogen": "Ongewogen", "gewogen": "Gewogen (raking)"}
+    )
     fig = new_figure(len(RECRUITMENT_MODES) * 2, row_height=0.55)
     ax = fig.add_subplot()
-    sns.boxplot(data=long, x="estimate", y="Wervingswijze", hue="Schatting", ax=ax,
-                palette=list(REFERENCE_COLOURS), fliersize=2, linewidth=0.8,
-                order=list(RECRUITMENT_MODES.values()))
+    sns.boxplot(
+        data=long,
+        x="estimate",
+        y="Wervingswijze",
+        hue="Schatting",
+        ax=ax,
+        palette=list(REFERENCE_COLOURS),
+        fliersize=2,
+        linewidth=0.8,
+        order=list(RECRUITMENT_MODES.values()),
+    )
     truth = float(results["truth"].iloc[0])
-    ax.axvline(truth, color="#222222", linestyle="--", linewidth=1.2,
-               label="Waarde in de populatie")
+    ax.axvline(
+        truth, color="#222222", linestyle="--", linewidth=1.2, label="Waarde in de populatie"
+    )
     ax.set_ylabel("")
     percent_axis(ax)
     ax.set_xlabel(xlabel)
@@ -153,7 +178,6 @@ def odds_ratio_chart(coefficients, xlabel="Odds ratio (95%-interval, logaritmisc
         Dots with error bars on a log scale and a vertical line at 1 (no
         association).
     """
-
 
     table = coefficients.reset_index(drop=True)
     fig = new_figure(len(table), row_height=0.6)

@@ -47,8 +47,7 @@ TABLE_STYLES: list[dict[str, str]] = [
     },
     {
         "selector": "caption",
-        "props": "caption-side: top; text-align: left; font-weight: 600;"
-        " padding-bottom: 0.4em;",
+        "props": "caption-side: top; text-align: left; font-weight: 600; padding-bottom: 0.4em;",
     },
     {
         "selector": "thead th",
@@ -90,9 +89,7 @@ def make_label(caption: str, prefix: str = "tbl") -> str:
     str
         Lower-case ASCII label of at most 60 characters.
     """
-    ascii_text = (
-        unicodedata.normalize("NFKD", caption).encode("ascii", "ignore").decode()
-    )
+    ascii_text = unicodedata.normalize("NFKD", caption).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:50].strip("-")
     return f"{prefix}-{slug}" if slug else prefix
 
@@ -297,8 +294,7 @@ def render_table(
                 column: [
                     {
                         "selector": "td",
-                        "props": "text-align: left; white-space: normal;"
-                        " min-width: 16em;",
+                        "props": "text-align: left; white-space: normal; min-width: 16em;",
                     },
                     {"selector": "th", "props": "text-align: left;"},
                 ]

@@ -46,7 +46,6 @@ def wrap_label(label: object, width: int = LABEL_WIDTH) -> str:
     return "\n".join(textwrap.wrap(str(label), width)) or str(label)
 
 
-
 def label_bars(ax, bars, values, fmt=format_percent, offset=0.8):
     """Write each bar's value just right of its end (NaN bars stay bare)."""
     for bar, value in zip(bars, values, strict=True):
@@ -63,17 +62,26 @@ def label_bars(ax, bars, values, fmt=format_percent, offset=0.8):
 def interval_dots(ax, y, estimate, lower, upper, **kwargs):
     """Draw point estimates with their interval as horizontal error bars."""
     estimate = np.asarray(estimate, dtype=float)
-    err = np.vstack([estimate - np.asarray(lower, dtype=float),
-                     np.asarray(upper, dtype=float) - estimate])
-    ax.errorbar(estimate, y, xerr=err, fmt="o", color=REFERENCE_COLOURS[0],
-                ecolor="#555555", elinewidth=1.5, capsize=4, **kwargs)
+    err = np.vstack(
+        [estimate - np.asarray(lower, dtype=float), np.asarray(upper, dtype=float) - estimate]
+    )
+    ax.errorbar(
+        estimate,
+        y,
+        xerr=err,
+        fmt="o",
+        color=REFERENCE_COLOURS[0],
+        ecolor="#555555",
+        elinewidth=1.5,
+        capsize=4,
+        **kwargs,
+    )
+
 
 def percent_axis(ax, decimals: int = 0, absolute: bool = False) -> None:
     """Label the horizontal axis with Flemish percentages (absolute values if asked)."""
     ax.xaxis.set_major_formatter(
-        FuncFormatter(
-            lambda x, _pos: format_percent(abs(x) if absolute else x, decimals)
-        )
+        FuncFormatter(lambda x, _pos: format_percent(abs(x) if absolute else x, decimals))
     )
 
 

@@ -18,10 +18,13 @@ def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m helpers.synthetic",
         description="Write the calibrated synthetic SPSS files, their mappings, the "
-                    "interview metadata and the calibration deviations.",
+        "interview metadata and the calibration deviations.",
     )
-    parser.add_argument("--out", help="root folder (default: the project's data folder); "
-                                      "raw/, mappings/, interviews/ and synthetic/ go under it")
+    parser.add_argument(
+        "--out",
+        help="root folder (default: the project's data folder); "
+        "raw/, mappings/, interviews/ and synthetic/ go under it",
+    )
     args = parser.parse_args(argv)
     for path in generate(args.out):
         print(path)

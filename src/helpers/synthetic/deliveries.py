@@ -43,47 +43,100 @@ STUDENT_LABELS = {
     "education": ("Hoogst behaalde diploma", "Wat is uw hoogst behaalde diploma?"),
     "occupation": ("Beroepssituatie", "Wat is uw huidige beroepssituatie?"),
     "residence_duration": ("Woonduur in de buurt", "Hoelang woont u al in deze buurt?"),
-    "neighbourhood_appearance": ("Uitzicht van de buurt",
-                                 "Hoe zou u het uitzicht van uw buurt omschrijven?"),
-    "bin_known": ("Kennis BIN (buurtinformatienetwerk)",
-                  "Kent u het BIN (buurtinformatienetwerk) in uw buurt?"),
+    "neighbourhood_appearance": (
+        "Uitzicht van de buurt",
+        "Hoe zou u het uitzicht van uw buurt omschrijven?",
+    ),
+    "bin_known": (
+        "Kennis BIN (buurtinformatienetwerk)",
+        "Kent u het BIN (buurtinformatienetwerk) in uw buurt?",
+    ),
     "bin_member": ("Deelname BIN", "Neemt u deel aan het BIN?"),
-    "bin_willing": ("Bereidheid deelname BIN",
-                    "Bent u bereid om in de toekomst deel te nemen aan het BIN?"),
-    "init_investigation": ("Bereidheid opsporing (bv. Faroek, burgernet)",
-                           "Zou u deelnemen aan opsporing (bv. Faroek, burgernet)?"),
-    "init_information": ("Bereidheid informatiedeling (bv. WhatsApp-groepen)",
-                         "Zou u deelnemen aan informatiedeling (bv. WhatsApp-groepen)?"),
-    "init_surveillance": ("Bereidheid toezicht (bv. BIN)",
-                          "Zou u deelnemen aan toezicht (bv. BIN)?"),
-    "init_contact": ("Bereidheid contactbevordering (bv. wijkbabbels)",
-                     "Zou u deelnemen aan contactbevordering (bv. wijkbabbels)?"),
-    "init_public_space": ("Bereidheid zorg openbare ruimte (bv. DOK Gent)",
-                          "Zou u deelnemen aan zorg voor de openbare ruimte?"),
-    "init_policy": ("Bereidheid beleidsbeïnvloeding (bv. buurtcafés)",
-                    "Zou u deelnemen aan beleidsbeïnvloeding (bv. buurtcafés)?"),
-    "init_mediation": ("Bereidheid conflictbemiddeling (bv. burenbemiddeling)",
-                       "Zou u deelnemen aan conflictbemiddeling (bv. burenbemiddeling)?"),
+    "bin_willing": (
+        "Bereidheid deelname BIN",
+        "Bent u bereid om in de toekomst deel te nemen aan het BIN?",
+    ),
+    "init_investigation": (
+        "Bereidheid opsporing (bv. Faroek, burgernet)",
+        "Zou u deelnemen aan opsporing (bv. Faroek, burgernet)?",
+    ),
+    "init_information": (
+        "Bereidheid informatiedeling (bv. WhatsApp-groepen)",
+        "Zou u deelnemen aan informatiedeling (bv. WhatsApp-groepen)?",
+    ),
+    "init_surveillance": (
+        "Bereidheid toezicht (bv. BIN)",
+        "Zou u deelnemen aan toezicht (bv. BIN)?",
+    ),
+    "init_contact": (
+        "Bereidheid contactbevordering (bv. wijkbabbels)",
+        "Zou u deelnemen aan contactbevordering (bv. wijkbabbels)?",
+    ),
+    "init_public_space": (
+        "Bereidheid zorg openbare ruimte (bv. DOK Gent)",
+        "Zou u deelnemen aan zorg voor de openbare ruimte?",
+    ),
+    "init_policy": (
+        "Bereidheid beleidsbeïnvloeding (bv. buurtcafés)",
+        "Zou u deelnemen aan beleidsbeïnvloeding (bv. buurtcafés)?",
+    ),
+    "init_mediation": (
+        "Bereidheid conflictbemiddeling (bv. burenbemiddeling)",
+        "Zou u deelnemen aan conflictbemiddeling (bv. burenbemiddeling)?",
+    ),
 }
 
-LIKERT = {1: "Helemaal oneens", 2: "Oneens", 3: "Niet eens, niet oneens",
-          4: "Eens", 5: "Helemaal eens"}
-LIKERT_LOOSE = {1: "helemaal oneens", 2: "oneens", 3: "neutraal", 4: "eens",
-                5: "helemaal eens"}
-WILLINGNESS = {1: "Zeker niet", 2: "Waarschijnlijk niet", 3: "Misschien",
-               4: "Waarschijnlijk wel", 5: "Zeker wel"}
-EDUCATION_5 = {1: "Geen diploma", 2: "Lager onderwijs", 3: "Lager secundair onderwijs",
-               4: "Hoger secundair onderwijs", 5: "Hoger onderwijs (bachelor/master)"}
-OCCUPATION_STUDENT_FIRST = {1: "Student", 2: "Werknemer/ambtenaar", 3: "Zelfstandige",
-                            4: "Werkloos/werkzoekend", 5: "Gepensioneerd", 6: "Andere"}
-OCCUPATION_SPLIT = {1: "Bediende/arbeider", 2: "Ambtenaar", 3: "Zelfstandige",
-                    4: "Student", 5: "Gepensioneerd", 6: "Werkloos/werkzoekend",
-                    7: "Andere"}
-MISSING_LABELS = {DONT_KNOW: "Weet niet", NO_ANSWER: "Geen antwoord",
-                  NOT_APPLICABLE: "Niet van toepassing"}
-REMARKS = ("Respondent had weinig tijd", "Afgenomen aan de voordeur",
-           "Twijfelde bij de stellingen over de gemeente", "Vroeg wat een BIN is",
-           "Enquête samen met partner ingevuld")
+LIKERT = {
+    1: "Helemaal oneens",
+    2: "Oneens",
+    3: "Niet eens, niet oneens",
+    4: "Eens",
+    5: "Helemaal eens",
+}
+LIKERT_LOOSE = {1: "helemaal oneens", 2: "oneens", 3: "neutraal", 4: "eens", 5: "helemaal eens"}
+WILLINGNESS = {
+    1: "Zeker niet",
+    2: "Waarschijnlijk niet",
+    3: "Misschien",
+    4: "Waarschijnlijk wel",
+    5: "Zeker wel",
+}
+EDUCATION_5 = {
+    1: "Geen diploma",
+    2: "Lager onderwijs",
+    3: "Lager secundair onderwijs",
+    4: "Hoger secundair onderwijs",
+    5: "Hoger onderwijs (bachelor/master)",
+}
+OCCUPATION_STUDENT_FIRST = {
+    1: "Student",
+    2: "Werknemer/ambtenaar",
+    3: "Zelfstandige",
+    4: "Werkloos/werkzoekend",
+    5: "Gepensioneerd",
+    6: "Andere",
+}
+OCCUPATION_SPLIT = {
+    1: "Bediende/arbeider",
+    2: "Ambtenaar",
+    3: "Zelfstandige",
+    4: "Student",
+    5: "Gepensioneerd",
+    6: "Werkloos/werkzoekend",
+    7: "Andere",
+}
+MISSING_LABELS = {
+    DONT_KNOW: "Weet niet",
+    NO_ANSWER: "Geen antwoord",
+    NOT_APPLICABLE: "Niet van toepassing",
+}
+REMARKS = (
+    "Respondent had weinig tijd",
+    "Afgenomen aan de voordeur",
+    "Twijfelde bij de stellingen over de gemeente",
+    "Vroeg wat een BIN is",
+    "Enquête samen met partner ingevuld",
+)
 
 
 @dataclass
@@ -157,8 +210,11 @@ def _names(sf, muni):
     out = {}
     counter = 0
     for key, block in zip(keys, design.BLOCKS):
-        asked = [v for v in block if v not in muni.not_asked
-                 and (muni.has_bin or v not in design.BIN_ITEMS)]
+        asked = [
+            v
+            for v in block
+            if v not in muni.not_asked and (muni.has_bin or v not in design.BIN_ITEMS)
+        ]
         for pos, var in enumerate(asked, start=1):
             counter += 1
             if sf.naming == "vraagnr":
@@ -212,8 +268,11 @@ def _coding(sf, var):
         return dict(labels), {}, "ordinal"
     if value_set == "willingness":
         if sf.willingness_zero:
-            return ({c - 1: lab for c, lab in WILLINGNESS.items()},
-                    {c - 1: c for c in WILLINGNESS}, "ordinal")
+            return (
+                {c - 1: lab for c, lab in WILLINGNESS.items()},
+                {c - 1: c for c in WILLINGNESS},
+                "ordinal",
+            )
         return dict(WILLINGNESS), {}, "ordinal"
     labels = codebook.value_labels(var)
     if (var == "residence_duration" and sf.residence_reversed) or (
@@ -241,36 +300,63 @@ def source_variables(sf, muni):
     """
     out = [SourceVariable(sf.id_name, "resp_id", "Respondentnummer", measure="scale")]
     if sf.recruitment_name:
-        out.append(SourceVariable(
-            sf.recruitment_name, "recruitment", "Wervingswijze",
-            value_labels={src: lab for src, lab in sf.recruitment_codes.values()},
-            recode={src: harm for harm, (src, _lab) in sf.recruitment_codes.items()},
-        ))
-    out.append(SourceVariable(
-        sf.date_name, "interview_date", "Datum van afname", measure="scale",
-        storage="text" if sf.text_date else "date", date_format=sf.text_date,
-    ))
+        out.append(
+            SourceVariable(
+                sf.recruitment_name,
+                "recruitment",
+                "Wervingswijze",
+                value_labels={src: lab for src, lab in sf.recruitment_codes.values()},
+                recode={src: harm for harm, (src, _lab) in sf.recruitment_codes.items()},
+            )
+        )
+    out.append(
+        SourceVariable(
+            sf.date_name,
+            "interview_date",
+            "Datum van afname",
+            measure="scale",
+            storage="text" if sf.text_date else "date",
+            date_format=sf.text_date,
+        )
+    )
     for var, name in _names(sf, muni).items():
         if var == "age":
             out.append(SourceVariable(name, var, _item_label(sf, var), measure="scale"))
             continue
         labels, recode, measure = _coding(sf, var)
-        missing = {} if var in design.BACKGROUND else _missing_codes(
-            sf, routed=var in codebook.FILTERS)
+        missing = (
+            {} if var in design.BACKGROUND else _missing_codes(sf, routed=var in codebook.FILTERS)
+        )
         labels = {**labels, **{c: MISSING_LABELS[h] for c, h in missing.items()}}
-        out.append(SourceVariable(
-            name, var, _item_label(sf, var), value_labels=labels, recode=recode,
-            missing=missing, measure=measure,
-            storage="text" if var == "gender" and sf.gender == "MV" else "numeric",
-        ))
+        out.append(
+            SourceVariable(
+                name,
+                var,
+                _item_label(sf, var),
+                value_labels=labels,
+                recode=recode,
+                missing=missing,
+                measure=measure,
+                storage="text" if var == "gender" and sf.gender == "MV" else "numeric",
+            )
+        )
     for extra in sf.extras:
         out.append(_extra_variable(sf, extra))
     if sf.test_flag:
-        out.append(SourceVariable(
-            sf.test_flag, None, "Testinvoer (1 = test)", value_labels={0: "Nee", 1: "Ja"},
-            extra=design.Extra(sf.test_flag, "test", "",
-                               "Vlag voor testinvoer; enkel gebruikt om die rijen uit te sluiten"),
-        ))
+        out.append(
+            SourceVariable(
+                sf.test_flag,
+                None,
+                "Testinvoer (1 = test)",
+                value_labels={0: "Nee", 1: "Ja"},
+                extra=design.Extra(
+                    sf.test_flag,
+                    "test",
+                    "",
+                    "Vlag voor testinvoer; enkel gebruikt om die rijen uit te sluiten",
+                ),
+            )
+        )
     return out
 
 
@@ -278,15 +364,22 @@ def _extra_variable(sf, extra):
     if extra.kind == "willingness":
         labels, _recode, measure = _coding(sf, "init_policy")
         labels = {**labels, sf.dont_know: "Weet niet"}
-        return SourceVariable(extra.name, None, extra.label, labels, measure=measure,
-                              missing={sf.dont_know: DONT_KNOW}, extra=extra)
+        return SourceVariable(
+            extra.name,
+            None,
+            extra.label,
+            labels,
+            measure=measure,
+            missing={sf.dont_know: DONT_KNOW},
+            extra=extra,
+        )
     if extra.kind == "known":
         labels, _recode, measure = _coding(sf, "bin_known")
-        return SourceVariable(extra.name, None, extra.label, labels, measure=measure,
-                              extra=extra)
+        return SourceVariable(extra.name, None, extra.label, labels, measure=measure, extra=extra)
     if extra.kind == "interviewer":
-        return SourceVariable(extra.name, None, extra.label,
-                              {i: f"Student {i}" for i in range(1, 7)}, extra=extra)
+        return SourceVariable(
+            extra.name, None, extra.label, {i: f"Student {i}" for i in range(1, 7)}, extra=extra
+        )
     if extra.kind == "remark":
         return SourceVariable(extra.name, None, extra.label, storage="text", extra=extra)
     if extra.kind == "duration":
@@ -341,8 +434,9 @@ def build_mapping(sf, muni, variables):
     drop = {v.name: v.extra.reason for v in variables if v.extra is not None}
     exclude = []
     if sf.test_flag:
-        exclude.append({"source": sf.test_flag, "equals": 1,
-                        "reason": "Testinvoer van de studentengroep"})
+        exclude.append(
+            {"source": sf.test_flag, "equals": 1, "reason": "Testinvoer van de studentengroep"}
+        )
     return {
         "file": f"gemeente_{sf.letter.lower()}.sav",
         "municipality": muni.code,
@@ -381,9 +475,11 @@ def _scalar(value, flow=False):
 
 
 def _flow(mapping):
-    return "{" + ", ".join(
-        f"{_scalar(k, flow=True)}: {_scalar(v, flow=True)}" for k, v in mapping.items()
-    ) + "}"
+    return (
+        "{"
+        + ", ".join(f"{_scalar(k, flow=True)}: {_scalar(v, flow=True)}" for k, v in mapping.items())
+        + "}"
+    )
 
 
 def render_mapping(mapping, muni):
@@ -460,8 +556,11 @@ def _inverse(variable, codes, rng):
     for code in codes:
         code = int(code)
         options = preimages.get(code)
-        if options is None and not variable.recode and code not in (
-                DONT_KNOW, NO_ANSWER, NOT_APPLICABLE):
+        if (
+            options is None
+            and not variable.recode
+            and code not in (DONT_KNOW, NO_ANSWER, NOT_APPLICABLE)
+        ):
             options = [code]  # identity
         if options is None:
             if code == NO_ANSWER:
@@ -542,8 +641,7 @@ def build_raw(sf, muni, variables, truth, rng):
     raw = pd.DataFrame(columns)
     extra_rows = _test_rows(sf, muni, variables, rng) + _empty_rows(sf, muni, variables, ids, rng)
     if extra_rows:
-        raw = pd.concat([raw, pd.DataFrame(extra_rows, columns=raw.columns)],
-                        ignore_index=True)
+        raw = pd.concat([raw, pd.DataFrame(extra_rows, columns=raw.columns)], ignore_index=True)
     raw = raw.sort_values(sf.id_name, kind="stable").reset_index(drop=True)
     for v in variables:  # concat may have loosened the dtypes
         raw[v.name] = _storage(raw[v.name].tolist(), v)

@@ -89,18 +89,39 @@ def _d(month, day):
 #:   three mixes (report 2.2.1).
 MUNICIPALITIES = (
     Municipality(1, "A", 118, "online", {1: 1.0}, True, (), (_d(1, 13), _d(2, 23))),
-    Municipality(2, "B", 94, "door_to_door", {2: 1.0}, True,
-                 ("init_investigation", "init_mediation"), (_d(1, 18), _d(2, 16))),
+    Municipality(
+        2,
+        "B",
+        94,
+        "door_to_door",
+        {2: 1.0},
+        True,
+        ("init_investigation", "init_mediation"),
+        (_d(1, 18), _d(2, 16)),
+    ),
     Municipality(3, "C", 141, "mix", {1: 0.55, 3: 0.45}, True, (), (_d(1, 6), _d(3, 8))),
-    Municipality(4, "D", 72, "street", {3: 1.0}, False,
-                 ("role_develop", "role_effort", "policy_attention", "policy_informs"),
-                 (_d(2, 1), _d(3, 7))),
+    Municipality(
+        4,
+        "D",
+        72,
+        "street",
+        {3: 1.0},
+        False,
+        ("role_develop", "role_effort", "policy_attention", "policy_informs"),
+        (_d(2, 1), _d(3, 7)),
+    ),
     Municipality(5, "E", 127, "online", {1: 1.0}, True, (), (_d(1, 20), _d(3, 13))),
-    Municipality(6, "F", 158, "mix", {2: 0.4, 1: 0.35, 3: 0.25}, True, (),
-                 (_d(1, 11), _d(3, 1))),
-    Municipality(7, "G", 88, "door_to_door", {2: 1.0}, True,
-                 ("policy_satisfied", "policy_attention", "policy_informs", "policy_involves"),
-                 (_d(2, 3), _d(3, 6))),
+    Municipality(6, "F", 158, "mix", {2: 0.4, 1: 0.35, 3: 0.25}, True, (), (_d(1, 11), _d(3, 1))),
+    Municipality(
+        7,
+        "G",
+        88,
+        "door_to_door",
+        {2: 1.0},
+        True,
+        ("policy_satisfied", "policy_attention", "policy_informs", "policy_involves"),
+        (_d(2, 3), _d(3, 6)),
+    ),
     Municipality(8, "H", 132, "online", {1: 1.0}, True, (), (_d(1, 27), _d(2, 29))),
     Municipality(9, "I", 139, "mix", {2: 0.6, 3: 0.4}, True, (), (_d(1, 25), _d(3, 13))),
     Municipality(10, "J", 150, "online", {1: 1.0}, False, (), (_d(1, 8), _d(2, 9))),
@@ -154,9 +175,9 @@ LATENT_CORRELATION = {
 #: direction), and categories are handed out by rank of that index.
 LOADING_MOTIVE_ITEM = 0.70
 LOADING_POLICY_ITEM = 0.75
-LOADING_INITIATIVE = 0.60     # Tabel 8 and bin_willing on engagement
-LOADING_BIN_KNOWN = 0.45      # knowing the BIN, on engagement
-LOADING_BIN_MEMBER = 0.55     # taking part, on engagement
+LOADING_INITIATIVE = 0.60  # Tabel 8 and bin_willing on engagement
+LOADING_BIN_KNOWN = 0.45  # knowing the BIN, on engagement
+LOADING_BIN_MEMBER = 0.55  # taking part, on engagement
 
 #: Shift of the latent factors for respondents recruited online via social
 #: media. The report suspects that Facebook respondents judge their
@@ -169,12 +190,12 @@ ONLINE_SHIFT = {"neighbourhood": -0.35, "policy_trust": -0.20}
 #: young, retirees old; the ages are then nudged so that their mean is
 #: exactly the printed mean age (Tekst 2.2.3).
 AGE_BY_OCCUPATION = {
-    1: (42, 10, 19, 66),   # Werknemer/ambtenaar
-    2: (46, 10, 21, 75),   # Zelfstandige
+    1: (42, 10, 19, 66),  # Werknemer/ambtenaar
+    2: (46, 10, 21, 75),  # Zelfstandige
     3: (21, 2.5, 16, 30),  # Student
-    4: (71, 7, 56, 95),    # Gepensioneerd
-    5: (39, 12, 18, 64),   # Werkloos/werkzoekend
-    6: (46, 15, 18, 85),   # Andere
+    4: (71, 7, 56, 95),  # Gepensioneerd
+    5: (39, 12, 18, 64),  # Werkloos/werkzoekend
+    6: (46, 15, 18, 85),  # Andere
 }
 
 #: Weight of age (standardised) in the indices that hand out education
@@ -194,19 +215,42 @@ DONT_KNOW_SHARE = 0.6
 # Questionnaire
 # ---------------------------------------------------------------------------
 
-BACKGROUND = ("gender", "age", "education", "occupation",
-              "residence_duration", "neighbourhood_appearance")
+BACKGROUND = (
+    "gender",
+    "age",
+    "education",
+    "occupation",
+    "residence_duration",
+    "neighbourhood_appearance",
+)
 #: Order of Schreurs' items in the questionnaire (the report's Tabel 4 sorts
 #: them by agreement instead).
 ROLE_ORDER = (
-    "role_contribute", "role_develop", "role_effort", "role_only_government",
-    "role_duty", "role_network", "role_confront_negative", "role_police_guarantee",
-    "role_help_others", "role_fun", "role_help_meaningful", "role_benefits",
-    "role_fend_self", "role_investigation_useful",
+    "role_contribute",
+    "role_develop",
+    "role_effort",
+    "role_only_government",
+    "role_duty",
+    "role_network",
+    "role_confront_negative",
+    "role_police_guarantee",
+    "role_help_others",
+    "role_fun",
+    "role_help_meaningful",
+    "role_benefits",
+    "role_fend_self",
+    "role_investigation_useful",
 )
 POLICY_ORDER = ("policy_satisfied", "policy_attention", "policy_informs", "policy_involves")
-INIT_ORDER = ("init_investigation", "init_information", "init_surveillance",
-              "init_contact", "init_public_space", "init_policy", "init_mediation")
+INIT_ORDER = (
+    "init_investigation",
+    "init_information",
+    "init_surveillance",
+    "init_contact",
+    "init_public_space",
+    "init_policy",
+    "init_mediation",
+)
 BLOCKS = (BACKGROUND, ROLE_ORDER, POLICY_ORDER, BIN_ITEMS, INIT_ORDER)
 
 # ---------------------------------------------------------------------------
@@ -329,45 +373,74 @@ class StudentFile:
 NAMING = {
     "thema": {
         "background": ("geslacht", "leeftijd", "diploma", "beroep", "woonduur", "uitzicht"),
-        "role": "stelling{i}", "policy": "gemeente{i}",
+        "role": "stelling{i}",
+        "policy": "gemeente{i}",
         "bin": ("bin_kennis", "bin_deelname", "bin_bereid"),
-        "init": ("opsporing", "infodeling", "toezicht", "contact", "openbareruimte",
-                 "beleid", "bemiddeling"),
+        "init": (
+            "opsporing",
+            "infodeling",
+            "toezicht",
+            "contact",
+            "openbareruimte",
+            "beleid",
+            "bemiddeling",
+        ),
     },
     "kort": {
         "background": ("gsl", "lft", "opl", "job", "wd", "buurt"),
-        "role": "s{i:02d}", "policy": "b{i}", "bin": ("bin1", "bin2", "bin3"),
+        "role": "s{i:02d}",
+        "policy": "b{i}",
+        "bin": ("bin1", "bin2", "bin3"),
         "init": "i{i}",
     },
     "lang": {
-        "background": ("Geslacht", "Leeftijd", "Opleidingsniveau", "Beroepssituatie",
-                       "Woonduur_buurt", "Uitzicht_buurt"),
-        "role": "Rol_{i}", "policy": "Beleid_{i}",
+        "background": (
+            "Geslacht",
+            "Leeftijd",
+            "Opleidingsniveau",
+            "Beroepssituatie",
+            "Woonduur_buurt",
+            "Uitzicht_buurt",
+        ),
+        "role": "Rol_{i}",
+        "policy": "Beleid_{i}",
         "bin": ("BIN_kennis", "BIN_deelname", "BIN_bereidheid"),
-        "init": ("Bereid_opsporing", "Bereid_informatie", "Bereid_toezicht",
-                 "Bereid_contact", "Bereid_openbare_ruimte", "Bereid_beleid",
-                 "Bereid_bemiddeling"),
+        "init": (
+            "Bereid_opsporing",
+            "Bereid_informatie",
+            "Bereid_toezicht",
+            "Bereid_contact",
+            "Bereid_openbare_ruimte",
+            "Bereid_beleid",
+            "Bereid_bemiddeling",
+        ),
     },
     "afk": {
         "background": ("gesl", "lftd", "dipl", "beroep_sit", "jaren_buurt", "verzorgd"),
-        "role": "R{i}", "policy": "G{i}", "bin": ("BINken", "BINlid", "BINbereid"),
+        "role": "R{i}",
+        "policy": "G{i}",
+        "bin": ("BINken", "BINlid", "BINbereid"),
         "init": "T{i}",
     },
     "q": {
-        "background": "Q1_{i}", "role": "Q2_{i}", "policy": "Q3_{i}", "bin": "Q4_{i}",
+        "background": "Q1_{i}",
+        "role": "Q2_{i}",
+        "policy": "Q3_{i}",
+        "bin": "Q4_{i}",
         "init": "Q5_{i}",
     },
     "vraagnr": {},
 }
 
+
 def _local(initiative):
     """Drop reason of a municipality-specific initiative item."""
-    return (f"Gemeentespecifiek initiatief ({initiative}), "
-            "niet vergelijkbaar tussen gemeenten")
+    return f"Gemeentespecifiek initiatief ({initiative}), niet vergelijkbaar tussen gemeenten"
 
 
 _ZWERFVUIL = Extra(
-    "zwerfvuil", "willingness",
+    "zwerfvuil",
+    "willingness",
     "Bereid om mee te doen aan de zwerfvuilactie van de gemeente?",
     _local("zwerfvuilactie"),
 )
@@ -377,57 +450,147 @@ _ZWERFVUIL = Extra(
 STUDENT_FILES = (
     StudentFile("A", "resp_nr", "thema", extras=(_ZWERFVUIL,)),
     StudentFile(
-        "B", "nr", "vraagnr", labels="question", dont_know=88, no_answer=99,
-        not_applicable=77, test_flag="testinvoer", test_ids=(1, 2), id_start=3,
-        extras=(Extra("opmerking", "remark", "Opmerkingen enquêteur",
-                      "Vrije tekst van de enquêteur; niet geanalyseerd"),),
+        "B",
+        "nr",
+        "vraagnr",
+        labels="question",
+        dont_know=88,
+        no_answer=99,
+        not_applicable=77,
+        test_flag="testinvoer",
+        test_ids=(1, 2),
+        id_start=3,
+        extras=(
+            Extra(
+                "opmerking",
+                "remark",
+                "Opmerkingen enquêteur",
+                "Vrije tekst van de enquêteur; niet geanalyseerd",
+            ),
+        ),
     ),
     StudentFile(
-        "C", "id", "kort", yes_no="10", occupation="student_first",
-        residence_reversed=True, dont_know=9, no_answer=None,
+        "C",
+        "id",
+        "kort",
+        yes_no="10",
+        occupation="student_first",
+        residence_reversed=True,
+        dont_know=9,
+        no_answer=None,
         recruitment_name="werving",
         recruitment_codes={1: (1, "Facebook / online"), 3: (2, "Markt / straat")},
         id_start=1001,
     ),
-    StudentFile("D", "Respondent", "lang", labels="loose", education="5",
-                not_applicable=None, likert_reversed=True),
-    StudentFile("E", "resp", "afk", gender="MV", dont_know=88, no_answer=99,
-                not_applicable=77, willingness_zero=True),
     StudentFile(
-        "F", "ID_nr", "q", gender="01", yes_no="10", occupation="split",
+        "D",
+        "Respondent",
+        "lang",
+        labels="loose",
+        education="5",
+        not_applicable=None,
+        likert_reversed=True,
+    ),
+    StudentFile(
+        "E",
+        "resp",
+        "afk",
+        gender="MV",
+        dont_know=88,
+        no_answer=99,
+        not_applicable=77,
+        willingness_zero=True,
+    ),
+    StudentFile(
+        "F",
+        "ID_nr",
+        "q",
+        gender="01",
+        yes_no="10",
+        occupation="split",
         recruitment_name="afname",
         recruitment_codes={2: (1, "Deur aan deur"), 1: (2, "Online"), 3: (3, "Straat")},
-        extras=(Extra("buurtprev", "willingness",
-                      "Bereid tot deelname aan een buurtpreventieproject?",
-                      _local("buurtpreventie")),),
-    ),
-    StudentFile("G", "volgnr", "vraagnr", labels="question", gender="21", dont_know=9,
-                no_answer=99, not_applicable=97, text_date="%d/%m/%Y",
-                date_name="datum_afname"),
-    StudentFile(
-        "H", "respnr", "kort", upper=True, labels="loose", likert_reversed=True,
-        appearance_reversed=True, no_answer=None,
-        test_flag="TEST", test_ids=(9001, 9002, 9003),
-    ),
-    StudentFile(
-        "I", "nummer", "lang", yes_no="10", education="5", dont_know=88, no_answer=99,
-        not_applicable=77, recruitment_name="wervingswijze",
-        recruitment_codes={2: (1, "Deur-aan-deur"), 3: (2, "Op straat / markt")},
         extras=(
-            Extra("enqueteur", "interviewer", "Code student-enquêteur",
-                  "Code van de student die de enquête afnam; geen inhoudelijke variabele"),
-            Extra("wijkbabbel_kent", "known", "Kent u de wijkbabbels van de stad?",
-                  _local("wijkbabbels")),
-            Extra("wijkbabbel_bereid", "willingness",
-                  "Bereid om deel te nemen aan een wijkbabbel?",
-                  _local("wijkbabbels")),
+            Extra(
+                "buurtprev",
+                "willingness",
+                "Bereid tot deelname aan een buurtpreventieproject?",
+                _local("buurtpreventie"),
+            ),
         ),
     ),
     StudentFile(
-        "J", "Response_ID", "q", labels="question", empty_rows=3, id_gaps=12,
+        "G",
+        "volgnr",
+        "vraagnr",
+        labels="question",
+        gender="21",
+        dont_know=9,
+        no_answer=99,
+        not_applicable=97,
+        text_date="%d/%m/%Y",
+        date_name="datum_afname",
+    ),
+    StudentFile(
+        "H",
+        "respnr",
+        "kort",
+        upper=True,
+        labels="loose",
+        likert_reversed=True,
+        appearance_reversed=True,
+        no_answer=None,
+        test_flag="TEST",
+        test_ids=(9001, 9002, 9003),
+    ),
+    StudentFile(
+        "I",
+        "nummer",
+        "lang",
+        yes_no="10",
+        education="5",
+        dont_know=88,
+        no_answer=99,
+        not_applicable=77,
+        recruitment_name="wervingswijze",
+        recruitment_codes={2: (1, "Deur-aan-deur"), 3: (2, "Op straat / markt")},
+        extras=(
+            Extra(
+                "enqueteur",
+                "interviewer",
+                "Code student-enquêteur",
+                "Code van de student die de enquête afnam; geen inhoudelijke variabele",
+            ),
+            Extra(
+                "wijkbabbel_kent",
+                "known",
+                "Kent u de wijkbabbels van de stad?",
+                _local("wijkbabbels"),
+            ),
+            Extra(
+                "wijkbabbel_bereid",
+                "willingness",
+                "Bereid om deel te nemen aan een wijkbabbel?",
+                _local("wijkbabbels"),
+            ),
+        ),
+    ),
+    StudentFile(
+        "J",
+        "Response_ID",
+        "q",
+        labels="question",
+        empty_rows=3,
+        id_gaps=12,
         date_name="StartDate",
-        extras=(Extra("Duur_sec", "duration", "Duur van de online enquête (seconden)",
-                      "Technische variabele van het enquêteplatform"),),
+        extras=(
+            Extra(
+                "Duur_sec",
+                "duration",
+                "Duur van de online enquête (seconden)",
+                "Technische variabele van het enquêteplatform",
+            ),
+        ),
     ),
 )
 

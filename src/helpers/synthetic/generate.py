@@ -109,10 +109,15 @@ def calibrate_report(figures):
             reason = explain_infeasibility(pub.row)
             for dev in result.deviations:
                 row, column = pub.cells[dev.cell]
-                deviations.append((pub.table, pub.variable, row, column,
-                                   dev.published, dev.reproduced, reason))
-    return Targets(n=n, mean_age=mean_age, counts=counts,
-                   deviations=pd.DataFrame(deviations, columns=list(DEVIATION_COLUMNS)))
+                deviations.append(
+                    (pub.table, pub.variable, row, column, dev.published, dev.reproduced, reason)
+                )
+    return Targets(
+        n=n,
+        mean_age=mean_age,
+        counts=counts,
+        deviations=pd.DataFrame(deviations, columns=list(DEVIATION_COLUMNS)),
+    )
 
 
 def _csv_text(df):
@@ -164,23 +169,27 @@ def generate(out=None):
         raise ValueError(f"municipality sizes sum to {sizes}, the report has N = {targets.n}")
     truth = build_truth(targets.counts, targets.mean_age, seed=design.SEED)
 
-    written = [write_text_atomic(_csv_text(targets.deviations),
-                                 dirs["synthetic"] / "deviations.csv")]
+    written = [
+        write_text_atomic(_csv_text(targets.deviations), dirs["synthetic"] / "deviations.csv")
+    ]
     files = {f.letter: f for f in design.STUDENT_FILES}
     for muni in design.MUNICIPALITIES:
         sf = files[muni.letter]
         rng = np.random.default_rng([design.SEED, _STREAM_DELIVERY, muni.code])
         variables = source_variables(sf, muni)
         mapping = build_mapping(sf, muni, variables)
-        written.append(write_text_atomic(
-            render_mapping(mapping, muni),
-            dirs["mappings"] / f"gemeente_{muni.letter.lower()}.yaml"))
+        written.append(
+            write_text_atomic(
+                render_mapping(mapping, muni),
+                dirs["mappings"] / f"gemeente_{muni.letter.lower()}.yaml",
+            )
+        )
         raw = build_raw(sf, muni, variables, truth, rng)
-        written.append(write_sav_atomic(raw, dirs["raw"] / mapping["file"],
-                                        **delivery_sav_metadata(variables)))
+        written.append(
+            write_sav_atomic(raw, dirs["raw"] / mapping["file"], **delivery_sav_metadata(variables))
+        )
     interviews = build_interviews(np.random.default_rng([design.SEED, _STREAM_INTERVIEWS]))
-    written.append(write_text_atomic(_csv_text(interviews),
-                                     dirs["interviews"] / "interviews.csv"))
+    written.append(write_text_atomic(_csv_text(interviews), dirs["interviews"] / "interviews.csv"))
     return written
 
 

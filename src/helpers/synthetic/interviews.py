@@ -13,8 +13,14 @@ import pandas as pd
 
 from helpers.synthetic import design
 
-COLUMNS = ("interview_id", "respondent_id", "municipality", "interview_date",
-           "organisation", "function")
+COLUMNS = (
+    "interview_id",
+    "respondent_id",
+    "municipality",
+    "interview_date",
+    "organisation",
+    "function",
+)
 
 
 def build_interviews(rng):
@@ -31,8 +37,11 @@ def build_interviews(rng):
         ``respondent_id`` ``R01``..``R57`` numbered in date order,
         ``interview_date`` as ``YYYY-MM-DD``.
     """
-    weekdays = [d for d in pd.date_range(design.INTERVIEW_START, design.INTERVIEW_END).date
-                if d.weekday() < 5]
+    weekdays = [
+        d
+        for d in pd.date_range(design.INTERVIEW_START, design.INTERVIEW_END).date
+        if d.weekday() < 5
+    ]
     interviews = []
     for code, plan in design.INTERVIEW_PLAN.items():
         for entry in plan:
@@ -44,12 +53,14 @@ def build_interviews(rng):
     for number, (date, code, people) in enumerate(interviews, start=1):
         for function_code in people:
             organisation, function = design.INTERVIEW_FUNCTIONS[function_code]
-            rows.append({
-                "interview_id": f"I{number:02d}",
-                "respondent_id": f"R{len(rows) + 1:02d}",
-                "municipality": code,
-                "interview_date": date.isoformat(),
-                "organisation": organisation,
-                "function": function,
-            })
+            rows.append(
+                {
+                    "interview_id": f"I{number:02d}",
+                    "respondent_id": f"R{len(rows) + 1:02d}",
+                    "municipality": code,
+                    "interview_date": date.isoformat(),
+                    "organisation": organisation,
+                    "function": function,
+                }
+            )
     return pd.DataFrame(rows, columns=list(COLUMNS))

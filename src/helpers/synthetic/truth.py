@@ -149,15 +149,16 @@ def _frame(rng):
         not_sunday = [d for d in days if d.weekday() != 6]
         dates = []
         for mode in modes:
-            if mode == 3:    # street or market: on market day
+            if mode == 3:  # street or market: on market day
                 pool = saturdays
             elif mode == 2:  # door to door: any day but Sunday
                 pool = not_sunday
-            else:            # online: whenever the link was opened
+            else:  # online: whenever the link was opened
                 pool = days
             dates.append(pool[rng.integers(len(pool))])
-        frame = pd.DataFrame({"municipality": muni.code, "recruitment": modes,
-                              "interview_date": dates})
+        frame = pd.DataFrame(
+            {"municipality": muni.code, "recruitment": modes, "interview_date": dates}
+        )
         # Respondents are numbered in the order the questionnaires came in.
         frame = frame.sort_values("interview_date", kind="stable").reset_index(drop=True)
         sf = files[muni.letter]
@@ -175,8 +176,9 @@ def _frame(rng):
 def _latent(rng, frame):
     """Correlated latent factor scores, shifted for online recruits."""
     corr = latent_correlation_matrix()
-    scores = rng.multivariate_normal(np.zeros(len(corr)), corr.to_numpy(),
-                                     size=len(frame), method="cholesky")
+    scores = rng.multivariate_normal(
+        np.zeros(len(corr)), corr.to_numpy(), size=len(frame), method="cholesky"
+    )
     latent = pd.DataFrame(scores, columns=corr.columns)
     online = (frame["recruitment"] == 1).to_numpy()
     for factor, shift in design.ONLINE_SHIFT.items():
@@ -297,8 +299,9 @@ def build_truth(targets, mean_age, seed=design.SEED):
 
     items = _ItemMaker(rng, frame, latent, age, targets)
     scales = codebook.load_scales()
-    motive_of = {item: (motive, d) for motive, spec in scales.items()
-                 for item, d in spec["items"].items()}
+    motive_of = {
+        item: (motive, d) for motive, spec in scales.items() for item, d in spec["items"].items()
+    }
     for var in codebook.variables_in_group("Tabel 4"):
         motive, direction = motive_of[var]
         # A direction -1 item is negatively worded: agreeing (a high code)
@@ -307,18 +310,23 @@ def build_truth(targets, mean_age, seed=design.SEED):
         data[var] = items.make(var, index)
     for var in codebook.variables_in_group("Tabel 5"):
         data[var] = items.make(
-            var, _noisy(rng, latent["policy_trust"].to_numpy(), design.LOADING_POLICY_ITEM))
+            var, _noisy(rng, latent["policy_trust"].to_numpy(), design.LOADING_POLICY_ITEM)
+        )
 
     # BIN (Tabel 6 and 7). Codes: 1 = ja, 2 = nee, so "ja" needs the LOW index.
     engagement = latent["engagement"].to_numpy()
     known_index = _noisy(rng, engagement, design.LOADING_BIN_KNOWN) + 0.25 * z_age
     data["bin_known"] = items.make("bin_known", -known_index)
     data["bin_member"] = items.make(
-        "bin_member", -_noisy(rng, engagement, design.LOADING_BIN_MEMBER),
-        routed=data["bin_known"].to_numpy() == 1)
+        "bin_member",
+        -_noisy(rng, engagement, design.LOADING_BIN_MEMBER),
+        routed=data["bin_known"].to_numpy() == 1,
+    )
     data["bin_willing"] = items.make(
-        "bin_willing", _noisy(rng, engagement, design.LOADING_INITIATIVE),
-        routed=(data["bin_known"].to_numpy() == 2) | (data["bin_member"].to_numpy() == 2))
+        "bin_willing",
+        _noisy(rng, engagement, design.LOADING_INITIATIVE),
+        routed=(data["bin_known"].to_numpy() == 2) | (data["bin_member"].to_numpy() == 2),
+    )
 
     for var in codebook.variables_in_group("Tabel 8"):
         data[var] = items.make(var, _noisy(rng, engagement, design.LOADING_INITIATIVE))
