@@ -28,7 +28,7 @@ endif
 export SOURCE_DATE_EPOCH := 1577836800
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help install data synthetic book book-student test test-site clean lock notebooks benchmark
+.PHONY: help install data synthetic book book-student test test-site clean lock notebooks benchmark lint format
 
 help:
 	@echo "make book   - build the HTML book (_build/html)"
@@ -39,12 +39,14 @@ help:
 	@echo "make synthetic - regenerate the synthetic raw files (data/raw) from code"
 	@echo "make notebooks - re-execute the notebooks in place (stored outputs)"
 	@echo "make benchmark - measure build and pipeline speed (benchmarks/README.md)"
+	@echo "make lint   - ruff and nbQA (lint and format check) and the layer contract"
+	@echo "make format - format and autofix the Python files and the notebooks"
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test,dev]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -84,9 +86,24 @@ book-student: data
 	$(BIN)/python -c 'import yaml; c = yaml.safe_load(open("_config.yml", encoding="utf-8")); c["sphinx"]["config"]["hide_solutions"] = True; c["title"] += " (studenteneditie)"; yaml.safe_dump(c, open("$(STUDENT_DIR)/_config.yml", "w", encoding="utf-8"), allow_unicode=True)'
 	$(BIN)/jupyter-book build . -W -n --keep-going --config $(STUDENT_DIR)/_config.yml --path-output $(STUDENT_DIR)
 
+# Lint and format check (ruff for the Python files, nbQA for the notebooks)
+# and the import contract of pyproject.toml (data -> analysis -> present -> book).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/nbqa ruff notebooks
+	$(BIN)/nbqa "ruff format" notebooks --check
+	$(BIN)/lint-imports
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+	$(BIN)/nbqa "ruff format" notebooks
+	$(BIN)/nbqa ruff --fix notebooks
+
 # The site tests (browser, disclosure, reproducibility) read _build/html, so
 # the book is built (or found current) first.
-test: book book-student
+test: lint book book-student
 	$(BIN)/python -m pytest
 
 # Only the tests of the built site: browser, disclosure, reproducibility.

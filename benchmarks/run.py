@@ -526,7 +526,7 @@ def measure_book(workdir, base, repeat):
     return result
 
 
-def measure_pipeline(workdir, base, scales):
+def measure_pipeline(workdir, base, scales):  # noqa: PLR0915 - one measurement, told in order
     """Pipeline against bare pyreadstat read + write at each scale."""
     sys.path.insert(0, str(HERE))
     env = copy_env(base, [HERE])
@@ -942,7 +942,7 @@ def main(argv=None):
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="veiligheid-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     log(f"workdir {workdir}")
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     results = {
         "date": started.date().isoformat(),
         "started_utc": started.isoformat(timespec="seconds"),
@@ -983,7 +983,7 @@ def main(argv=None):
                 if entry.name != "logs":
                     shutil.rmtree(entry, ignore_errors=True)
             log(f"logs kept in {workdir / 'logs'}")
-    results["finished_utc"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    results["finished_utc"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     write_text_atomic(results_path, json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     log(f"wrote {results_path}")
     if include_path is not None:

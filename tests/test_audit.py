@@ -9,9 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers.data import codebook
 from helpers.analysis.audit import (
     ASKED_MARK,
+    NOT_ASKED_MARK,
+    PARTLY_ASKED_MARK,
     audit_detail,
     audit_summary,
     codebook_overview,
@@ -21,19 +22,17 @@ from helpers.analysis.audit import (
     item_availability,
     missing_code_counts,
     missing_code_labels,
-    NOT_ASKED_MARK,
-    PARTLY_ASKED_MARK,
     reference_sums,
     report_table1_figures,
     row_consistency,
     valid_counts,
     value_label_sets,
 )
-from helpers.present.render import render_table
-from helpers.data.sav import read_sav, write_sav_atomic
 from helpers.analysis.counts import round_half_up_percent
 from helpers.analysis.reproduction import load_report_figures, published_vs_recomputed
-
+from helpers.data import codebook
+from helpers.data.sav import read_sav, write_sav_atomic
+from helpers.present.render import render_table
 
 # --------------------------------------------------------------------------
 # Codebook

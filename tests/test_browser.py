@@ -20,7 +20,6 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest_site import (  # noqa: F401 (fixtures are used by name)
     SITE_DIR,
     browser,

@@ -7,15 +7,15 @@ import pandas as pd
 import pytest
 
 from helpers.analysis.disclosure import (
+    LONG_COLUMNS,
+    THRESHOLD,
     collapse_categories,
     feasible_counts,
     is_small,
-    LONG_COLUMNS,
     pinned_cells,
     primary_suppression,
     protect_counts,
     protected_long_table,
-    THRESHOLD,
 )
 
 

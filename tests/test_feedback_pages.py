@@ -21,18 +21,18 @@ from html.parser import HTMLParser
 import nbformat
 import pytest
 
-from helpers.data import codebook
-from helpers.analysis.disclosure import feasible_counts, is_small, pinned_cells, THRESHOLD
+from helpers.analysis.disclosure import THRESHOLD, feasible_counts, is_small, pinned_cells
 from helpers.book.feedback import (
-    generate_pages,
-    has_bin,
     NOT_COUNT_GLUE,
-    notebook_path,
     OUT_DIR,
-    render_page,
     SUPPRESSED_TEXT,
     TEMPLATE,
+    generate_pages,
+    has_bin,
+    notebook_path,
+    render_page,
 )
+from helpers.data import codebook
 from helpers.data.pipeline import load_survey
 
 HIDDEN = "–"

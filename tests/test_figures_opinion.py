@@ -64,11 +64,12 @@ def test_bin_chart_titles_name_question_n_and_population(routed):
 
 def test_bin_chart_colours_scale_like_the_likert_charts(routed):
     member, willing = bin_participation_chart(routed).axes
-    to_hex = (
-        lambda patch: "#{:02x}{:02x}{:02x}".format(  # noqa: E731
+
+    def to_hex(patch):
+        return "#{:02x}{:02x}{:02x}".format(
             *(int(round(c * 255)) for c in patch.get_facecolor()[:3])
         )
-    )
+
     assert [to_hex(p) for p in willing.patches] == [c.lower() for c in DIVERGING_COLOURS]
     assert {to_hex(p) for p in member.patches} == {REFERENCE_COLOURS[0].lower()}
 

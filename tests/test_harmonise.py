@@ -11,20 +11,19 @@ import pandas as pd
 import pytest
 import yaml
 
+from conftest import delivery_a, delivery_b, delivery_c
 from helpers.data import codebook
 from helpers.data.errors import DeliveryError, MappingError
 from helpers.data.harmonise import (
+    REASON_ALL_MISSING,
     harmonise_file,
     load_mapping,
     merge_deliveries,
-    REASON_ALL_MISSING,
     validate_mapping,
 )
 from helpers.data.pipeline import apply_labels, build_processed, load_survey, main
 from helpers.data.sav import read_sav
 from helpers.data.schema import SurveySchemaError, validate_survey
-
-from conftest import delivery_a, delivery_b, delivery_c
 
 
 def harmonise(make, frame_edit=None, mapping_edit=None):

@@ -35,21 +35,20 @@ import pandas as pd
 import pytest
 import yaml
 
+from conftest import delivery_a
+from helpers.analysis.reproduction import recompute_report_figures
 from helpers.data import codebook, config
 from helpers.data.errors import DeliveryError, MappingError
 from helpers.data.harmonise import (
     DECISION_IGNORED,
+    REASON_ALL_MISSING,
     harmonise_file,
     load_mapping,
     merge_deliveries,
-    REASON_ALL_MISSING,
 )
-from helpers.data.pipeline import build_processed, DECISIONS_FILE_NAME, load_survey
+from helpers.data.pipeline import DECISIONS_FILE_NAME, build_processed, load_survey
 from helpers.data.sav import read_sav, write_sav_atomic
 from helpers.data.schema import SurveySchemaError
-from helpers.analysis.reproduction import recompute_report_figures
-
-from conftest import delivery_a
 
 ROLE = codebook.variables_in_group("Tabel 4")
 
@@ -288,7 +287,7 @@ def _write_labels_in_cp1252(work, municipality):
     """
     df, meta = work.read(municipality)
     kwargs = sav_kwargs(meta)
-    accented = {v: l for v, l in kwargs["column_labels"].items() if l and not l.isascii()}
+    accented = {v: lab for v, lab in kwargs["column_labels"].items() if lab and not lab.isascii()}
     assert accented, "the file has labels with accents (beïnvloeding, cafés, ...)"
     patches = {}
     for var, label in accented.items():
@@ -333,7 +332,7 @@ def test_utf8_labels_declared_windows_1252_are_garbled(work):
     path = work.sav(TARGET)
     _, meta = work.read(TARGET)
     var, label = next(
-        (v, l) for v, l in meta.column_names_to_labels.items() if l and not l.isascii()
+        (v, lab) for v, lab in meta.column_names_to_labels.items() if lab and not lab.isascii()
     )
     path.write_bytes(_declare_encoding(path.read_bytes(), "windows-1252"))
     garbled = label.encode("utf-8").decode("cp1252")

@@ -7,11 +7,12 @@ import math
 import pandas as pd
 import pytest
 
-from helpers.data import codebook
+from helpers.analysis.qualitative import load_coding_frame
 from helpers.book.practice import (
+    CODING_KEY_FILE,
+    STUDENT_CODING_FILE,
     agreement_by_theme,
     coding_differences,
-    CODING_KEY_FILE,
     coding_matrix,
     cohens_kappa,
     guide_coverage,
@@ -21,12 +22,11 @@ from helpers.book.practice import (
     load_transcript,
     not_asked_by_municipality,
     questionnaire_items,
-    questionnaire_to_markdown,
     questionnaire_routing,
-    STUDENT_CODING_FILE,
+    questionnaire_to_markdown,
     transcript_to_markdown,
 )
-from helpers.analysis.qualitative import load_coding_frame
+from helpers.data import codebook
 
 BOOK = {
     "value_sets": {"yn": {1: "Ja", 2: "Nee"}, "sc": {1: "Laag", 2: "Midden", 3: "Hoog"}},

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from helpers.data import codebook
 from helpers.analysis.reliability import (
     cronbach_alpha,
     factor_loadings,
@@ -16,6 +15,7 @@ from helpers.analysis.reliability import (
     scale_items,
     scale_reliability,
 )
+from helpers.data import codebook
 
 
 def test_alpha_of_parallel_items_is_one():

@@ -6,16 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.book.sphinx_tables import split_caption
+from helpers.notation import format_number, format_percent
 from helpers.present.figures import (
     diverging_likert_chart,
     proportion_chart,
     reference_comparison_chart,
     to_image,
 )
-from helpers.present.style import NEUTRAL_GREY
-from helpers.notation import format_number, format_percent
 from helpers.present.render import make_label, render_table
-from helpers.book.sphinx_tables import split_caption
+from helpers.present.style import NEUTRAL_GREY
 
 CATEGORIES = ["Helemaal oneens", "Oneens", "Niet eens, niet oneens", "Eens", "Helemaal eens"]
 

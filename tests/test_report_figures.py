@@ -26,7 +26,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.data import codebook, config
 from helpers.analysis.counts import round_half_up_percent
 from helpers.analysis.interviews import interview_summary, interview_table, load_interviews
 from helpers.analysis.reproduction import (
@@ -35,6 +34,7 @@ from helpers.analysis.reproduction import (
     published_vs_recomputed,
     recompute_report_figures,
 )
+from helpers.data import codebook, config
 
 FIGURES = load_report_figures()
 TABLES = list(dict.fromkeys(FIGURES["table"]))

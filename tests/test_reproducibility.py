@@ -31,10 +31,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest_site import ROOT, SITE_DIR
-from helpers.present.render import render_table, table_csv
+
 from helpers.book.sphinx_tables import CSV_DIR, extract_csv
+from helpers.present.render import render_table, table_csv
 
 SOURCE_DATE_EPOCH = os.environ.get("SOURCE_DATE_EPOCH", "1577836800")
 BIN = Path(sys.executable).parent

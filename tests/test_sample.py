@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.data import codebook
 from helpers.analysis.sample import (
     age_distribution,
     combined_share,
@@ -19,7 +18,7 @@ from helpers.analysis.sample import (
     recruitment_table,
     routing_check,
 )
-
+from helpers.data import codebook
 
 # ---------------------------------------------------------------------------
 # fieldwork_period

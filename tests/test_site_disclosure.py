@@ -27,8 +27,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest_site import site_dir, site_text_files  # noqa: F401 (fixture)
+
 from helpers.data import config
 
 #: Smallest count a table may show (0 is allowed: an empty cell discloses nothing).

@@ -178,7 +178,7 @@ def _harmonise(raw, meta, mapping, letter):
         col = raw[spec["source"]]
         if var == "interview_date":
             out[var] = (
-                col.map(lambda s: dt.datetime.strptime(s, spec["format"]).date())
+                col.map(lambda s, fmt=spec["format"]: dt.datetime.strptime(s, fmt).date())
                 if "format" in spec
                 else col
             )

@@ -6,14 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.data import codebook
 from helpers.analysis.comparison import (
+    REFERENCE_COLUMN,
+    SURVEY_COLUMN,
     bin_knowledge_table,
     bin_participation_table,
     compare_with_reference,
-    REFERENCE_COLUMN,
     sample_summary,
-    SURVEY_COLUMN,
 )
 from helpers.analysis.counts import (
     category_counts,
@@ -26,6 +25,7 @@ from helpers.analysis.counts import (
 )
 from helpers.analysis.interviews import interview_summary, interview_table
 from helpers.analysis.reproduction import published_vs_recomputed
+from helpers.data import codebook
 
 LIKERT = list(codebook.value_labels("role_fun").values())
 WILLINGNESS = list(codebook.value_labels("init_policy").values())
@@ -517,8 +517,8 @@ def test_published_vs_recomputed_rejects_unknown_or_duplicated_keys():
 
 
 def test_synthetic_deviations_do_not_excuse_the_real_data(monkeypatch):
-    from helpers.data import config
     from helpers.analysis.reproduction import load_deviations
+    from helpers.data import config
 
     assert len(load_deviations()) >= 1  # the synthetic calibration records one
     monkeypatch.setattr(config, "USES_SYNTHETIC_DATA", False)

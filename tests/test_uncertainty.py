@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from helpers.analysis.uncertainty import (
+    INTERVAL_COLUMNS,
     add_intervals,
     category_table_with_ci,
-    INTERVAL_COLUMNS,
     likert_table_with_ci,
     wilson_interval,
 )

@@ -22,8 +22,8 @@ import pandas as pd
 from scipy import stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
-from helpers.data import codebook
 from helpers.analysis.counts import MISSING_CODES
+from helpers.data import codebook
 
 __all__ = [
     "AGE_GROUPS",

@@ -27,10 +27,10 @@ import math
 import numpy as np
 import pandas as pd
 
-from helpers.data import codebook, config
-from helpers.notation import format_number
 from helpers.analysis.counts import CATEGORY_SUMS
 from helpers.analysis.reproduction import FIGURE_KEYS
+from helpers.data import codebook, config
+from helpers.notation import format_number
 
 #: Tabel 1 and the interview counts of section 2.1, as printed in the report.
 REPORT_TABLE1 = config.REPORT_TABLE1

@@ -15,7 +15,6 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from helpers.data import codebook, config
 from helpers.analysis.counts import (
     CATEGORY_SUMS,
     category_counts,
@@ -23,6 +22,7 @@ from helpers.analysis.counts import (
     round_half_up,
     round_half_up_percent,
 )
+from helpers.data import codebook, config
 
 #: Column headings of the comparison tables (Tabel 2, 3 and 6).
 SURVEY_COLUMN = "Studentenenquête"

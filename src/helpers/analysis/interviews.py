@@ -8,8 +8,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from helpers.data import config
 from helpers.analysis.counts import SUBTOTAL_LABEL
+from helpers.data import config
 
 #: Rows of Tabel 1 in the report's order: organisation -> functions.
 #: An empty function means the organisation is counted as a whole.

@@ -8,11 +8,9 @@ with the calibration's recorded deviations).
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 
-from helpers.data import codebook, config
 from helpers.analysis.comparison import (
     SURVEY_COLUMN,
     bin_tables,
@@ -21,6 +19,7 @@ from helpers.analysis.comparison import (
     sample_summary,
 )
 from helpers.analysis.counts import SUBTOTAL_LABEL, frequency_table, likert_table
+from helpers.data import codebook, config
 
 #: Keys shared by report_figures.csv, deviations.csv and the recomputation.
 FIGURE_KEYS = ["table", "variable", "row", "column"]

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from helpers.data import codebook
 from helpers.analysis.counts import category_counts, round_half_up_percent
+from helpers.data import codebook
 
 __all__ = [
     "AGE_BANDS",

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
+from helpers.analysis.counts import CATEGORY_SUMS, category_counts, likert_counts
 from helpers.data import codebook
-from helpers.analysis.counts import category_counts, CATEGORY_SUMS, likert_counts
 
 __all__ = [
     "INTERVAL_COLUMNS",

@@ -31,8 +31,8 @@ import pandas as pd
 from weightipy import scheme_from_dict, validate_scheme_dict
 from weightipy import weight as _weightipy_weight
 
+from helpers.analysis.counts import CATEGORY_SUMS, MISSING_CODES, category_counts
 from helpers.data import codebook
-from helpers.analysis.counts import category_counts, CATEGORY_SUMS, MISSING_CODES
 
 __all__ = [
     "OCCUPATION_GROUPS",

@@ -37,15 +37,15 @@ import nbformat
 import numpy as np
 import pandas as pd
 
-from helpers.data import codebook, config
+from helpers.analysis.counts import likert_counts, likert_table
 from helpers.analysis.disclosure import (
+    THRESHOLD,
     collapse_categories,
     protect_counts,
     protected_long_table,
-    THRESHOLD,
 )
+from helpers.data import codebook, config
 from helpers.notation import format_number
-from helpers.analysis.counts import likert_counts, likert_table
 
 __all__ = [
     "BIN_ITEMS",

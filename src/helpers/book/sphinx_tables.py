@@ -29,11 +29,10 @@ Works for tables displayed as a code-cell output and for tables glued with
 from __future__ import annotations
 
 import html
-import re
-from typing import Any
-
 import os
+import re
 from pathlib import Path
+from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx

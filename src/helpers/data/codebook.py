@@ -6,7 +6,7 @@ these functions only read it.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import yaml
@@ -32,7 +32,7 @@ FILTERS = {
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(name):
     text = resources.files("helpers.data").joinpath(name).read_text(encoding="utf-8")
     return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader

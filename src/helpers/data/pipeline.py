@@ -261,7 +261,9 @@ def apply_labels(df, variables=None):
         unknown = col[~is_missing & ~col.isin(list(labels))]
         if len(unknown):
             raise ValueError(f"{name!r}: code {unknown.iloc[0]!r} has no value label")
-        mapped = col.where(~is_missing).map(lambda c: labels.get(int(c)) if pd.notna(c) else None)
+        mapped = col.where(~is_missing).map(
+            lambda c, labels=labels: labels.get(int(c)) if pd.notna(c) else None
+        )
         out[name] = pd.Categorical(mapped, dtype=label_dtype(name))
     return out
 

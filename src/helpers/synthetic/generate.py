@@ -38,8 +38,8 @@ from helpers.synthetic.calibrate import calibrate_row, explain_infeasibility, pu
 from helpers.synthetic.deliveries import (
     build_mapping,
     build_raw,
-    render_mapping,
     delivery_sav_metadata,
+    render_mapping,
     source_variables,
 )
 from helpers.synthetic.interviews import build_interviews
