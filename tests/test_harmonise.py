@@ -14,13 +14,9 @@ import yaml
 from conftest import delivery_a, delivery_b, delivery_c
 from helpers.data import codebook
 from helpers.data.errors import DeliveryError, MappingError
-from helpers.data.harmonise import (
-    REASON_ALL_MISSING,
-    harmonise_file,
-    load_mapping,
-    merge_deliveries,
-    validate_mapping,
-)
+from helpers.data.harmonise import REASON_ALL_MISSING, harmonise_file
+from helpers.data.mapping import load_mapping, validate_mapping
+from helpers.data.merge import merge_deliveries
 from helpers.data.pipeline import apply_labels, build_processed, load_survey, main
 from helpers.data.sav import read_sav
 from helpers.data.schema import SurveySchemaError, validate_survey

@@ -39,13 +39,9 @@ from conftest import delivery_a
 from helpers.analysis.reproduction import recompute_report_figures
 from helpers.data import codebook, config
 from helpers.data.errors import DeliveryError, MappingError
-from helpers.data.harmonise import (
-    DECISION_IGNORED,
-    REASON_ALL_MISSING,
-    harmonise_file,
-    load_mapping,
-    merge_deliveries,
-)
+from helpers.data.harmonise import REASON_ALL_MISSING, harmonise_file
+from helpers.data.mapping import load_mapping
+from helpers.data.merge import DECISION_IGNORED, merge_deliveries
 from helpers.data.pipeline import DECISIONS_FILE_NAME, build_processed, load_survey
 from helpers.data.sav import read_sav, write_sav_atomic
 from helpers.data.schema import SurveySchemaError

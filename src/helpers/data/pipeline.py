@@ -26,7 +26,7 @@ import pandas as pd
 
 from helpers.data import codebook, config
 from helpers.data.errors import DeliveryError
-from helpers.data.harmonise import DECISION_COLUMNS, merge_deliveries
+from helpers.data.merge import DECISION_COLUMNS, merge_deliveries
 from helpers.data.sav import read_sav, write_sav_atomic, write_text_atomic
 from helpers.data.schema import validate_survey
 
@@ -34,7 +34,7 @@ from helpers.data.schema import validate_survey
 ORDINAL_VALUE_SETS = ("education", "residence_duration", "appearance", "likert", "willingness")
 #: Written beside ``merge_log.csv`` only when the build decided something
 #: about the raw folder (an ignored non-SPSS file or folder): one row per
-#: entry, columns :data:`helpers.data.harmonise.DECISION_COLUMNS`. Removed by a
+#: entry, columns :data:`helpers.data.merge.DECISION_COLUMNS`. Removed by a
 #: build that made no such decision, so it never describes an older build.
 DECISIONS_FILE_NAME = "decisions.csv"
 #: SPSS print formats per codebook kind.

@@ -1,0 +1,271 @@
+"""Read the raw folder, harmonise every delivery and stack them into one survey.
+
+:func:`scan_raw_folder` matches the raw folder's files to the mappings and
+decides what to do with everything else, :func:`read_delivery` reads one file
+and explains what is wrong when it cannot, and :func:`merge_deliveries`
+harmonises each file (:func:`helpers.data.harmonise.harmonise_file`) and
+stacks them with a merge log of rows read, written and excluded.
+"""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.data.errors import DeliveryError
+from helpers.data.harmonise import harmonise_file
+from helpers.data.mapping import load_mappings
+from helpers.data.sav import read_sav
+
+#: SPSS data files that are not ``.sav`` but would be a delivery all the same
+#: (compressed ``.zsav``, portable ``.por``): never silently ignored.
+SPSS_SUFFIXES = (".sav", ".zsav", ".por")
+#: Decision logged for a file in the raw folder that is not an SPSS file.
+DECISION_IGNORED = (
+    "Genegeerd: geen SPSS-bestand (.sav); alleen de .sav-bestanden die een "
+    "mapping noemt, worden ingelezen"
+)
+#: Decision logged for a folder inside the raw folder.
+DECISION_IGNORED_FOLDER = "Genegeerd: map in de map met ruwe data (wordt niet doorzocht)"
+DECISION_COLUMNS = ["file", "decision"]
+
+MERGE_LOG_COLUMNS = [
+    "file",
+    "municipality",
+    "design",
+    "rows_read",
+    "rows_written",
+    "rows_excluded",
+    "reason",
+]
+
+
+def _format_reasons(excluded):
+    return "; ".join(f"{reason} ({count})" for reason, count in excluded.items())
+
+
+def _declared_encoding(data):
+    """The character encoding named in a .sav file's encoding record, if any."""
+    marker = struct.pack("<3i", 7, 20, 1)
+    i = data.find(marker)
+    if i < 0 or i + 16 > len(data):
+        return None
+    (count,) = struct.unpack("<i", data[i + 12 : i + 16])
+    name = data[i + 16 : i + 16 + count]
+    return name.decode("ascii", "replace") if 0 < count < 64 else None
+
+
+def _what_is_it(head):
+    """A guess at what a non-SPSS file is, from its first bytes."""
+    if head.startswith(b"PK\x03\x04"):
+        return "a ZIP archive, e.g. an Excel .xlsx workbook"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old Microsoft Office file, e.g. an Excel .xls workbook"
+    if head.startswith(b"%PDF"):
+        return "a PDF document"
+    if head.startswith(b"SPSS PORT FILE") or b"SPSS PORT FILE" in head[:512]:
+        return "an SPSS portable (.por) file"
+    text = head.lstrip(b"\xef\xbb\xbf")
+    try:
+        first = text.decode("utf-8").splitlines()[0] if text else ""
+    except UnicodeDecodeError:
+        try:
+            first = text.decode("cp1252").splitlines()[0]
+        except (UnicodeDecodeError, IndexError):
+            return "binary data of an unknown kind"
+    except IndexError:
+        first = ""
+    return f"text (it starts with {first[:60]!r}), e.g. a CSV file renamed to .sav"
+
+
+def read_delivery(path):
+    """Read one raw delivery, explaining what is wrong when it cannot be read.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A ``.sav`` file.
+
+    Returns
+    -------
+    df, meta
+        As :func:`helpers.data.sav.read_sav` (user-missing codes kept).
+
+    Raises
+    ------
+    DeliveryError
+        If the file is empty, not an SPSS system file (with a guess at what
+        it is), truncated, or its text does not fit its declared encoding.
+    """
+    path = Path(path)
+    if path.is_file() and path.stat().st_size == 0:
+        raise DeliveryError(
+            path.name,
+            "file is empty (0 bytes): the upload or copy went wrong; deliver the file again",
+        )
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if head[:4] not in (b"$FL2", b"$FL3"):
+        raise DeliveryError(
+            path.name,
+            f"cannot be read as an SPSS .sav file: its content looks like "
+            f"{_what_is_it(head)}; "
+            f"save the data from SPSS as a .sav file (File > Save As)",
+        )
+    try:
+        return read_sav(path)
+    except DeliveryError as exc:
+        cause = str(exc.__cause__ or exc)
+        if "encoding" in cause.lower():
+            declared = _declared_encoding(path.read_bytes()) or "none (assumed UTF-8)"
+            raise DeliveryError(
+                path.name,
+                f"cannot be read as an SPSS .sav file: text in the file "
+                f"(labels or values) is not valid in the "
+                f"character encoding the file declares ({declared}); save the file again from "
+                f"SPSS (Unicode mode) ({cause})",
+            ) from exc
+        if "expected number of rows" in cause or "unable to read" in cause.lower():
+            raise DeliveryError(
+                path.name,
+                f"cannot be read as an SPSS .sav file: it is truncated or "
+                f"damaged (an interrupted upload or "
+                f"copy?); deliver it again ({cause})",
+            ) from exc
+        raise
+
+
+def scan_raw_folder(raw_dir, mappings):
+    """Match the raw folder's files to the mappings.
+
+    Parameters
+    ----------
+    raw_dir : pathlib.Path
+        Folder with the raw deliveries.
+    mappings : list of dict
+        Validated mappings (:func:`load_mappings`).
+
+    Returns
+    -------
+    present : dict
+        ``{file name in lower case: path}`` of the mapped ``.sav`` files.
+    decisions : list of dict
+        ``{"file", "decision"}`` for every entry that is not read (a non-SPSS
+        file or a folder), in name order.
+
+    Raises
+    ------
+    DeliveryError
+        If two files differ only in case, an SPSS file (``.sav``, ``.zsav``,
+        ``.por``) has no mapping, or a mapping's file is absent.
+    """
+    mapped = {m["file"].lower(): m for m in mappings}
+    present, decisions, by_lower = {}, [], {}
+    for entry in sorted(raw_dir.iterdir(), key=lambda p: p.name):
+        lower = entry.name.lower()
+        if lower in by_lower:
+            raise DeliveryError(
+                entry.name,
+                f"two files in the raw folder whose names differ only in case "
+                f"({by_lower[lower]!r} and {entry.name!r}): which one is the delivery? Keep "
+                f"one",
+            )
+        by_lower[lower] = entry.name
+        if entry.is_dir():
+            decisions.append({"file": entry.name + "/", "decision": DECISION_IGNORED_FOLDER})
+        elif entry.suffix.lower() == ".sav":
+            present[lower] = entry
+        elif entry.suffix.lower() in SPSS_SUFFIXES:
+            raise DeliveryError(
+                entry.name,
+                f"SPSS file of type {entry.suffix!r} in the raw folder: deliveries "
+                f"must be .sav files named by a mapping (save it as .sav, or move it out)",
+            )
+        else:
+            decisions.append({"file": entry.name, "decision": DECISION_IGNORED})
+    extra = sorted(set(present) - set(mapped))
+    if extra:
+        raise DeliveryError(
+            present[extra[0]].name,
+            "unexpected .sav file in the raw folder: no mapping names it "
+            "(a second file for one municipality? add a mapping or move it out)",
+        )
+    for mapping in mappings:
+        if mapping["file"].lower() not in present:
+            raise DeliveryError(
+                mapping["file"],
+                f"file named in mapping {mapping['_mapping_file']!r} "
+                f"not found in {raw_dir}: every municipality's file must be present, the "
+                f"published figures include all of them",
+            )
+    return present, decisions
+
+
+def merge_deliveries(raw_dir, mappings_dir):
+    """Harmonise every raw delivery and stack them.
+
+    Parameters
+    ----------
+    raw_dir : str or pathlib.Path
+        Folder with the raw ``.sav`` files.
+    mappings_dir : str or pathlib.Path
+        Folder with one mapping per raw file.
+
+    Returns
+    -------
+    merged : pandas.DataFrame
+        The codebook's columns in codebook order; rows ordered by municipality,
+        then source order.
+    merge_log : pandas.DataFrame
+        One row per file with :data:`MERGE_LOG_COLUMNS`; ``reason`` lists each
+        exclusion reason with its count (``"reason (n); ..."``), empty when no
+        row was excluded.
+
+        ``merge_log.attrs["decisions"]`` lists the entries of ``raw_dir``
+        that were not read (:func:`scan_raw_folder`);
+        ``merge_log.attrs["source_variables"]`` maps each municipality code
+        to ``{harmonised variable: source variable}``.
+
+    Raises
+    ------
+    DeliveryError
+        If a file is faulty, a mapping's file is absent, or a ``.sav`` in
+        ``raw_dir`` has no mapping.
+    """
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise DeliveryError(str(raw_dir), "raw data folder not found")
+    mappings = load_mappings(mappings_dir)
+    present, decisions = scan_raw_folder(raw_dir, mappings)
+
+    frames, logs = [], []
+    for mapping in mappings:
+        path = present[mapping["file"].lower()]
+        df, meta = read_delivery(path)
+        harmonised, log = harmonise_file(df, meta, mapping, path.name)
+        assert log["rows_read"] == log["rows_written"] + log["rows_excluded"], log
+        frames.append(harmonised)
+        logs.append(
+            {
+                **{k: log[k] for k in MERGE_LOG_COLUMNS[:-1]},
+                "reason": _format_reasons(log["excluded"]),
+            }
+        )
+
+    merged = pd.concat(frames, ignore_index=True)
+    merge_log = pd.DataFrame(logs, columns=MERGE_LOG_COLUMNS)
+    assert merge_log["rows_read"].sum() == (
+        merge_log["rows_written"].sum() + merge_log["rows_excluded"].sum()
+    )
+    assert len(merged) == merge_log["rows_written"].sum()
+    # Not part of the CSV: entries of the raw folder that were not read, and
+    # where each harmonised variable came from (for schema error messages).
+    merge_log.attrs["decisions"] = decisions
+    merge_log.attrs["source_variables"] = {
+        m["municipality"]: {var: spec["source"] for var, spec in m["variables"].items()}
+        for m in mappings
+    }
+    merge_log.attrs["id_variables"] = {m["municipality"]: m["id"] for m in mappings}
+    return merged, merge_log
