@@ -43,6 +43,13 @@ import pandas as pd
 
 from helpers.data import codebook
 from helpers.data.errors import DeliveryError
+from helpers.data.labels import (
+    categories_named,
+    is_missing_like,
+    missing_code_for,
+    normalise_label,
+    propose_recode,
+)
 from helpers.data.mapping import validate_mapping
 from helpers.data.values import (
     DistinctValues,
@@ -57,19 +64,6 @@ from helpers.data.values import (
 ADMINISTRATIVE = ("resp_id", "municipality", "recruitment", "interview_date")
 #: Reason logged for rows without any substantive answer.
 REASON_ALL_MISSING = "Geen inhoudelijke antwoorden (alle inhoudelijke variabelen ontbreken)"
-#: Value labels that mark a code as a missing-value code ("weet niet", "geen
-#: antwoord", ...). A value with such a label in the delivered file must be
-#: declared under ``missing`` in the mapping before it can be used: see
-#: :func:`_check_missing_like_labels`. Deliberately narrow ("onbekend" is not
-#: in it: "BIN onbekend" can be a real answer), as there is no way to
-#: overrule a match other than listing the code under ``missing``.
-MISSING_LIKE_LABEL = re.compile(
-    r"(?<!\w)(weet\s+niet|geen\s+antwoord|niet\s+van\s+toepassing|n\.?\s?v\.?\s?t\.?|"
-    r"geen\s+opgave|ontbrek\w*|geweigerd|weigert|missing|"
-    r"no\s+answer|don'?t\s+know|not\s+applicable|refused|sans\s+r[eé]ponse|"
-    r"ne\s+sait\s+pas)(?!\w)",
-    re.IGNORECASE,
-)
 
 
 def municipality_id_prefix(code):
@@ -136,7 +130,8 @@ def harmonise_file(df, meta, mapping, file_name):
     # entries need not hold valid answers.
     keep, excluded = _apply_exclusions(df, mapping, file_name)
     rows, rows_ids = df.loc[keep], ids[keep]
-    result, source_values = _harmonise_values(df, rows, meta, mapping, rows_ids, file_name)
+    notes = []
+    result, source_values = _harmonise_values(df, rows, meta, mapping, rows_ids, file_name, notes)
     _apply_routing(result, mapping["variables"], source_values, rows_ids, file_name)
     left = _drop_rows_without_answers(result, len(rows), excluded, file_name)
     harmonised = _result_frame(result, left)
@@ -148,8 +143,67 @@ def harmonise_file(df, meta, mapping, file_name):
         "rows_written": len(harmonised),
         "rows_excluded": sum(excluded.values()),
         "excluded": excluded,
+        "notes": notes,
+        "frequencies": _frequencies(rows, meta, mapping, result, left),
     }
     return harmonised, log
+
+
+#: Columns of the frequency table of one file (see :func:`_frequencies`).
+FREQUENCY_COLUMNS = [
+    "variable",
+    "source_variable",
+    "delivered_code",
+    "delivered_label",
+    "harmonised_code",
+    "harmonised_label",
+    "count",
+]
+
+
+def _frequencies(rows, meta, mapping, result, left):
+    """Delivered code and label -> harmonised code and label, with counts.
+
+    One row per categorical variable read from the file (``recruitment``
+    too when a source variable holds it) and per distinct pair of delivered
+    value and harmonised code among the respondents written; a delivered
+    system-missing value has an empty code and label.
+    """
+    sources = {var: spec["source"] for var, spec in mapping["variables"].items()}
+    if "source" in mapping["recruitment"]:
+        sources["recruitment"] = mapping["recruitment"]["source"]
+    book = codebook.load_codebook()["variables"]
+    out = []
+    for var in book:
+        if var not in sources or book[var]["kind"] != "categorical":
+            continue
+        src = sources[var]
+        values = DistinctValues(rows[src])
+        labels = _file_value_labels(meta, src)
+        harmonised_labels = codebook.value_labels(var, include_missing=True)
+        codes = np.asarray(result[var])[left]
+        # one integer per (distinct delivered value, harmonised code) pair
+        pairs, counts = np.unique(values.codes[left] * 128 + codes, return_counts=True)
+        found = []
+        for pair, count in zip(pairs.tolist(), counts.tolist()):
+            position, code = divmod(pair, 128)
+            norm = values.norms[position]
+            found.append(
+                (
+                    (norm is None, isinstance(norm, str), norm if norm is not None else 0, code),
+                    [
+                        var,
+                        src,
+                        "" if norm is None else str(norm),
+                        "" if norm is None else str(labels.get(norm, "")),
+                        code,
+                        harmonised_labels.get(code, ""),
+                        count,
+                    ],
+                )
+            )
+        out += [row for _, row in sorted(found, key=lambda item: item[0])]
+    return pd.DataFrame(out, columns=FREQUENCY_COLUMNS)
 
 
 def _check_file_as_a_whole(df, meta, file_name):
@@ -210,19 +264,20 @@ def _apply_exclusions(df, mapping, file_name):
     keep = np.ones(len(df), dtype=bool)
     for rule in mapping["exclude"]:
         col = _source_column(df, rule["source"], file_name, "exclusion")
-        hit = keep & DistinctValues(col).rows_equal(rule["equals"])
+        hit = keep & DistinctValues(col).rows(lambda norm, rule=rule: norm in rule["equals"])
         if hit.any():
             excluded[rule["reason"]] = excluded.get(rule["reason"], 0) + int(hit.sum())
             keep &= ~hit
     return keep, excluded
 
 
-def _harmonise_values(df, rows, meta, mapping, ids, file_name):
+def _harmonise_values(df, rows, meta, mapping, ids, file_name, notes):
     """One array per codebook variable (the frame is built once, at the end).
 
     Returns ``result`` (harmonised variable -> array of values, ``resp_id`` a
     list of text) and ``source_values`` (harmonised variable -> its source
-    column, for the mapped variables).
+    column, for the mapped variables). Notes for the merge log (labels the
+    mapping accepts) are appended to ``notes``.
     """
     result, source_values = {}, {}
     for var, var_book in codebook.load_codebook()["variables"].items():
@@ -233,13 +288,15 @@ def _harmonise_values(df, rows, meta, mapping, ids, file_name):
         elif var == "municipality":
             result[var] = np.full(len(rows), mapping["municipality"], dtype="int64")
         elif var == "recruitment":
-            result[var] = _recruitment(rows, mapping["recruitment"], ids, file_name)
+            result[var] = _recruitment(rows, meta, mapping["recruitment"], ids, file_name)
         elif var in mapping["not_asked"]:
             result[var] = _not_asked_column(kind, len(rows))
         else:
             spec = mapping["variables"][var]
             source_values[var] = rows[spec["source"]]
-            result[var] = _harmonise_variable(df, rows, meta, spec, var, kind, ids, file_name)
+            result[var] = _harmonise_variable(
+                df, rows, meta, spec, var, kind, ids, file_name, notes
+            )
     return result, source_values
 
 
@@ -252,7 +309,7 @@ def _not_asked_column(kind, n):
     return np.full(n, np.nan, dtype="float64")
 
 
-def _harmonise_variable(df, rows, meta, spec, var, kind, ids, file_name):
+def _harmonise_variable(df, rows, meta, spec, var, kind, ids, file_name, notes):
     """Check one mapped variable against the file and translate its values."""
     col = rows[spec["source"]]
     values = DistinctValues(col)
@@ -260,6 +317,7 @@ def _harmonise_variable(df, rows, meta, spec, var, kind, ids, file_name):
     _check_declared_missing(df, meta, spec, file_name)
     _check_variable_label(meta, spec, var, file_name)
     _check_missing_like_labels(col, meta, spec, var, kind, ids, file_name, values, labels)
+    notes += _check_value_labels(col, spec, var, kind, ids, file_name, values, labels)
     if kind == "categorical":
         return _harmonise_categorical(col, var, spec, ids, file_name, labels, values)
     if kind == "numeric":
@@ -436,7 +494,8 @@ def _check_missing_like_labels(
     (or whose declaration got lost) and that the mapping would otherwise take
     as a real answer: an identity-coded item, a ``recode`` key, or a number
     (an age of 99 meaning "no answer"). ``labels``: the file's value labels of
-    the variable (:func:`_file_value_labels`), if already at hand.
+    the variable (:func:`_file_value_labels`), if already at hand. A code
+    whose label the mapping accepts (``accept_labels``) is a real answer.
     """
     if labels is None:
         labels = _file_value_labels(meta, spec["source"])
@@ -444,9 +503,10 @@ def _check_missing_like_labels(
         return
     missing = spec.get("missing", {})
     recode = spec.get("recode")
+    accepted = spec.get("accept_labels", {})
     valid = _categorical_codes(var) if kind == "categorical" else None
     for code, label in labels.items():
-        if code is None or code in missing or not MISSING_LIKE_LABEL.search(str(label)):
+        if code is None or code in missing or code in accepted or not is_missing_like(label):
             continue
         if kind == "categorical":
             used_as_answer = code in recode if recode is not None else code in valid
@@ -469,10 +529,187 @@ def _check_missing_like_labels(
                 f"the file labels this value {label!r}, a missing-value code, "
                 f"but does not declare it user-missing and the mapping {how} (harmonised "
                 f"variable {var!r}, {int(hits.sum())} respondent(s), first at source id "
-                f"{first}); list it under 'missing' in the mapping",
+                f"{first}); list it under 'missing' in the mapping: under variables.{var} "
+                f"write missing: {{{_yaml_key(code)}: {missing_code_for(label)}}}",
                 spec["source"],
                 display_value(code),
             )
+
+
+def _yaml_key(code):
+    """A source code as it would be written in a YAML flow mapping."""
+    return repr(code) if isinstance(code, str) else str(code)
+
+
+def _yaml_flow(mapping):
+    """``{1: 5, 'M': 1}`` as a YAML flow mapping: ``{1: 5, 'M': 1}``."""
+    return "{" + ", ".join(f"{_yaml_key(k)}: {v}" for k, v in mapping.items()) + "}"
+
+
+def _labels_to_check(col, spec, labels):
+    """The labels to compare with the codebook: the file's, or text codes themselves.
+
+    A text variable without value labels ("M"/"V") carries its meaning in
+    its codes: the ``recode`` keys are then checked as if they were labels.
+    """
+    if labels:
+        return labels
+    recode = spec.get("recode") or {}
+    return {code: code for code in recode if isinstance(code, str)}
+
+
+def _check_value_labels(col, spec, var, kind, ids, file_name, values, labels):
+    """Compare the meaning of the file's value labels with what the mapping does.
+
+    Returns the notes for the merge log (labels accepted in the mapping).
+    Raises for a label that names another category than the one the mapping
+    gives its code, a label that names no category (unless accepted), and a
+    labelled code of a numeric variable that occurs in the data without
+    being declared missing or accepted.
+    """
+    if kind == "categorical":
+        value_set = codebook.value_set_name(var) if var != "recruitment" else "recruitment"
+        return _check_category_labels(
+            spec, var, value_set, file_name, _labels_to_check(col, spec, labels)
+        )
+    if kind == "numeric" and labels:
+        return _check_labelled_numbers(spec, var, ids, file_name, values, labels)
+    return []
+
+
+def _translation(spec, code, valid):
+    """The codebook code the mapping gives a source code (None: not mapped)."""
+    missing, recode = spec.get("missing", {}), spec.get("recode")
+    if code in missing:
+        return missing[code]
+    if recode is not None:
+        return recode.get(code)
+    return code if code in valid else None
+
+
+def _check_category_labels(spec, var, value_set, file_name, labels):
+    accepted = spec.get("accept_labels", {})
+    valid = set(codebook.load_codebook()["value_sets"][value_set])
+    book_labels = (
+        codebook.value_labels(var, include_missing=True)
+        if var != "recruitment"
+        else {int(k): v for k, v in codebook.load_codebook()["value_sets"]["recruitment"].items()}
+    )
+    notes = []
+    for code, label in labels.items():
+        target = _translation(spec, code, valid)
+        if code is None or target is None:
+            continue  # an unmapped code is refused where it occurs
+        named = categories_named(value_set, label)
+        is_accepted = code in accepted and normalise_label(accepted[code]) == normalise_label(label)
+        if target in named or (not named and target >= codebook.MISSING_LOW):
+            continue
+        if not named and is_missing_like(label):
+            continue  # a missing-value code: _check_missing_like_labels decides
+        if is_accepted:
+            what = (
+                f"noemt categorie {sorted(named)[0]} ({book_labels[sorted(named)[0]]})"
+                if named
+                else "noemt geen categorie van het codeboek"
+            )
+            notes.append(
+                f"label {label!r} van code {_yaml_key(code)} in {spec['source']} {what}; "
+                f"aanvaard in de mapping als {target} ({book_labels.get(target, target)}) "
+                f"voor {var}"
+            )
+            continue
+        raise _label_error(spec, var, value_set, file_name, code, label, target, named, labels)
+    _check_acceptances(spec, var, file_name, labels)
+    return notes
+
+
+def _label_error(spec, var, value_set, file_name, code, label, target, named, labels):
+    """The error for a label that contradicts the mapping or names no category."""
+    book_labels = {int(k): v for k, v in codebook.load_codebook()["value_sets"][value_set].items()}
+    book_labels.update({int(k): v for k, v in codebook.load_codebook()["missing_codes"].items()})
+    src = spec["source"]
+    accept = f"accept_labels: {{{_yaml_key(code)}: {str(label)!r}}}"
+    stale = ""
+    if code in spec.get("accept_labels", {}):
+        stale = (
+            f" (the mapping accepts {spec['accept_labels'][code]!r} for this code, but the file "
+            f"now labels it {label!r})"
+        )
+    if named:
+        other = sorted(named)[0]
+        proposed, missing, _ = propose_recode(value_set, labels)
+        proposed = {k: v for k, v in proposed.items() if k not in spec.get("missing", {})}
+        missing = {**missing, **spec.get("missing", {})}
+        with_missing = f", missing: {_yaml_flow(missing)}" if missing else ""
+        problem = (
+            f"the file labels this code {label!r}, which is the codebook's category {other} "
+            f"{book_labels[other]!r} of {var!r}, but the mapping turns it into {target} "
+            f"{book_labels.get(target, '')!r}: a reversed scale or swapped codes?{stale} "
+            f"If the labels are right, write under variables.{var}: recode: "
+            f"{_yaml_flow(proposed)}{with_missing}; if the codes are right and the label is "
+            f"wrong, write "
+            f"{accept}"
+        )
+    else:
+        problem = (
+            f"the file labels this code {label!r}, which names no category of {var!r} "
+            f"in the codebook (the mapping turns it into {target} "
+            f"{book_labels.get(target, '')!r}){stale}. Check what the code means; if "
+            f"{target} is right, accept the label under variables.{var}: {accept} (or add "
+            f"the wording to 'synonyms' in {codebook.CODEBOOK_FILE} if every group may use it)"
+        )
+    return DeliveryError(file_name, problem, src, display_value(code))
+
+
+def _check_acceptances(spec, var, file_name, labels):
+    """Every ``accept_labels`` entry names a code the file labels."""
+    for code, text in spec.get("accept_labels", {}).items():
+        if code not in labels:
+            raise DeliveryError(
+                file_name,
+                f"the mapping accepts the label {text!r} for this code (variables.{var}."
+                f"accept_labels), but the file has no value label for it: remove the entry",
+                spec["source"],
+                display_value(code),
+            )
+
+
+def _check_labelled_numbers(spec, var, ids, file_name, values, labels):
+    """A labelled code on a numeric variable is a missing code unless the mapping says not.
+
+    An age of 99 labelled "Wil ik niet zeggen" (declared missing or not)
+    must never reach the processed data as an age: where such a code occurs
+    it has to be listed under ``missing`` (it then becomes system-missing) or
+    accepted as a real value under ``accept_labels``.
+    """
+    accepted = spec.get("accept_labels", {})
+    notes = []
+    for code, label in labels.items():
+        if code is None or code in spec.get("missing", {}):
+            continue
+        if code in accepted and normalise_label(accepted[code]) == normalise_label(label):
+            notes.append(
+                f"label {label!r} van waarde {_yaml_key(code)} in {spec['source']} aanvaard "
+                f"in de mapping: {code} blijft een geldige waarde van {var}"
+            )
+            continue
+        hits = values.rows_equal(code)
+        if hits.any():
+            first = ids.iloc[first_true(hits)]
+            raise DeliveryError(
+                file_name,
+                f"the file labels this value {label!r} (harmonised variable {var!r}, "
+                f"{int(hits.sum())} respondent(s), first at source id {first}); a labelled "
+                f"code on a numeric variable is a missing code unless the mapping says "
+                f"otherwise: under variables.{var} write missing: {{{_yaml_key(code)}: "
+                f"{missing_code_for(label)}}} (it then becomes system-missing), or, if "
+                f"{display_value(code)} is a real value, accept_labels: "
+                f"{{{_yaml_key(code)}: {str(label)!r}}}",
+                spec["source"],
+                display_value(code),
+            )
+    _check_acceptances(spec, var, file_name, labels)
+    return notes
 
 
 def _check_declared_missing(df, meta, spec, file_name):
@@ -572,6 +809,8 @@ def _ids(df, mapping, file_name):
         ids = np.where(bad, 0, numbers).astype("int64")
     else:
         values = DistinctValues(col)
+        if any(isinstance(n, str) for n in values.norms):
+            return _text_ids(col, values, src, file_name)
         ok = [_id_ok(n) for n in values.norms]
         bad = ~values.spread(ok, dtype=bool)
         ids = values.spread([n if good else 0 for n, good in zip(values.norms, ok)], dtype="int64")
@@ -591,8 +830,67 @@ def _ids(df, mapping, file_name):
     return ids
 
 
+#: A text respondent id as online survey tools export them (``R_1a2B3c``).
+TEXT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def _text_ids(col, values, src, file_name):
+    """Text respondent ids, kept as delivered (only surrounding spaces dropped).
+
+    An id column that holds any text that is not a whole number (an online
+    survey's ``R_1a2B3c``) is taken as text: every id must then be a letter
+    or digit followed by letters, digits, ``_``, ``.`` or ``-`` (at most 64
+    characters), and unique, also when case is ignored.
+    """
+    texts = []
+    for value in values.values[:-1]:
+        text = str(value).strip()
+        texts.append(text if TEXT_ID.match(text) else None)
+    texts.append(None)  # missing values
+    bad = values.spread([t is None for t in texts], dtype=bool)
+    if bad.any():
+        row = first_true(bad)
+        value = values.value_at(row)
+        if is_missing(value):
+            raise DeliveryError(
+                file_name,
+                f"respondent id is empty in row {row + 1} of the file "
+                "(every respondent needs a unique id)",
+                src,
+            )
+        raise DeliveryError(
+            file_name,
+            "text respondent id must start with a letter or digit and hold only letters, "
+            "digits, '_', '.' and '-' (at most 64 characters)",
+            src,
+            value,
+        )
+    ids = pd.Series(values.spread(texts, dtype=object), index=col.index, dtype=object)
+    folded = ids.str.casefold()
+    duplicated = folded.duplicated()
+    if duplicated.any():
+        row = first_true(duplicated.to_numpy())
+        first = ids[folded == folded.iloc[row]].iloc[0]
+        same = (
+            "duplicate respondent id"
+            if first == ids.iloc[row]
+            else (
+                f"respondent id differs only in case from {first!r} (ids must stay unique "
+                f"when case is ignored)"
+            )
+        )
+        raise DeliveryError(file_name, same, src, ids.iloc[row])
+    return ids
+
+
 def _resp_ids(letter, ids):
-    """``resp_id`` per row: the letter plus the id zero-padded to at least 4 digits."""
+    """``resp_id`` per row: the letter plus the id zero-padded to at least 4 digits.
+
+    Text ids (:func:`_text_ids`) keep their text after the letter and a
+    hyphen: ``J-R_1a2B3c``.
+    """
+    if ids.dtype == object:
+        return [f"{letter}-{i}" for i in ids.tolist()]
     return [f"{letter}{i:04d}" for i in ids.tolist()]
 
 
@@ -714,21 +1012,49 @@ def _date_value(value, rid, var, src, missing, fmt, file_name):
                 src,
                 value,
             )
-        try:
-            return pd.Timestamp(dt.datetime.strptime(value.strip(), fmt))
-        except ValueError:
+        day = _text_date(value, fmt)
+        if day is None:
             raise DeliveryError(
                 file_name,
                 f"{var} does not match format {fmt!r} (source id {rid})",
                 src,
                 value,
-            ) from None
+            )
+        return day
     raise DeliveryError(
         file_name,
         f"{var} is neither an SPSS date nor text with a 'format' (source id {rid})",
         src,
         display_value(value),
     )
+
+
+#: A time of day after a date: ``14:05``, ``14:05:33``, ``14:05:33.120``.
+_TIME_PART = re.compile(r"^(?P<date>.+?)[ T]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*$")
+#: strptime directives of a time of day.
+_TIME_DIRECTIVES = re.compile(r"%[HIMSfpXc]")
+
+
+def _text_date(value, fmt):
+    """The day of a text date (a Timestamp), or None when it does not fit ``fmt``.
+
+    A time part is allowed: either ``fmt`` has time directives
+    (``%d/%m/%Y %H:%M``), or the text carries a time after the date that
+    ``fmt`` describes (``2020-02-03 14:05:33`` with ``%Y-%m-%d``, as online
+    survey tools export their start dates). Only the day is kept.
+    """
+    text = value.strip()
+    try:
+        return pd.Timestamp(dt.datetime.strptime(text, fmt)).normalize()
+    except ValueError:
+        pass
+    match = _TIME_PART.match(text)
+    if match is None or _TIME_DIRECTIVES.search(fmt):
+        return None
+    try:
+        return pd.Timestamp(dt.datetime.strptime(match["date"], fmt)).normalize()
+    except ValueError:
+        return None
 
 
 def _harmonise_date(col, var, spec, ids, file_name, values=None):
@@ -743,11 +1069,20 @@ def _harmonise_date(col, var, spec, ids, file_name, values=None):
     return days[values.codes]
 
 
-def _recruitment(df, spec, ids, file_name):
+def _recruitment(df, meta, spec, ids, file_name):
     if "value" in spec:
         return np.full(len(df), spec["value"], dtype="int64")
     src = spec["source"]
     col = _source_column(df, src, file_name, "recruitment")
+    labels = _file_value_labels(meta, src)
+    if labels or spec["recode"] is not None:
+        _check_category_labels(
+            {"source": src, "recode": spec["recode"] if spec["recode"] is not None else None},
+            "recruitment",
+            "recruitment",
+            file_name,
+            _labels_to_check(col, {"recode": spec["recode"]}, labels),
+        )
     valid = _categorical_codes("recruitment")
     values = DistinctValues(col)
     out = [spec["recode"].get(n) if spec["recode"] is not None else n for n in values.norms]

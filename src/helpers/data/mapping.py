@@ -11,6 +11,7 @@ that is :mod:`helpers.data.harmonise`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -36,13 +37,49 @@ _TOP_KEYS = {
     "not_asked",
     "drop",
     "exclude",
+    "delivered_by",
+    "delivered_on",
 }
 _REQUIRED_TOP_KEYS = ("file", "municipality", "design", "id", "recruitment", "variables")
-_SPEC_KEYS = {"source", "recode", "missing", "format", "label"}
+_SPEC_KEYS = {"source", "recode", "missing", "format", "label", "accept_labels"}
 
 
 def _categorical_codes(name):
     return set(codebook.value_labels(name))
+
+
+def _is_code(value):
+    """A whole number that is not a YAML boolean (``True == 1`` in Python)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+#: What a YAML boolean in a mapping most likely was meant to be.
+_BOOLEAN_HINT = (
+    "true and false are YAML booleans, not codes or names: write 1 or 0 for a "
+    "number, or put the text in quotes ('true') if the file holds that text"
+)
+
+
+def _scalar_key(value, key, name):
+    """A source code (a recode/missing key or an exclusion value): a number or a text."""
+    if isinstance(value, bool):
+        raise MappingError(name, _BOOLEAN_HINT, key, value)
+    if not isinstance(value, (int, float, str)) and value is not None:
+        raise MappingError(
+            name,
+            f"must be a single source value (a number or a text), not a {type(value).__name__}",
+            key,
+            value,
+        )
+
+
+def _name(value, key, name, what="must name a source variable (a text)"):
+    """A source variable's name: non-empty text."""
+    if isinstance(value, bool):
+        raise MappingError(name, f"{what}; {_BOOLEAN_HINT}", key, value)
+    if not isinstance(value, str) or not value.strip():
+        raise MappingError(name, what, key, value)
+    return value
 
 
 # --------------------------------------------------------------------------
@@ -90,7 +127,7 @@ def _check_top_keys(mapping, name):
     """The mapping is a dictionary with the known top-level keys, required ones present."""
     if not isinstance(mapping, dict):
         raise MappingError(name, "the mapping must be a YAML dictionary")
-    unknown = sorted(k for k in set(mapping) - _TOP_KEYS if not str(k).startswith("_"))
+    unknown = sorted((k for k in set(mapping) - _TOP_KEYS if not str(k).startswith("_")), key=str)
     if unknown:
         raise MappingError(name, "unknown top-level key", unknown[0])
     for key in _REQUIRED_TOP_KEYS:
@@ -100,30 +137,84 @@ def _check_top_keys(mapping, name):
 
 def _validate_header(mapping, name):
     """``file``, ``municipality``, ``design``, ``id`` and ``recruitment``."""
-    file = mapping["file"]
-    if not isinstance(file, str) or not file.lower().endswith(".sav") or Path(file).name != file:
-        raise MappingError(name, "must be a plain .sav file name (no folder)", "file", file)
+    _validate_files(mapping["file"], name)
 
     muni = mapping["municipality"]
-    if not isinstance(muni, int) or muni not in _categorical_codes("municipality"):
+    if not _is_code(muni) or muni not in _categorical_codes("municipality"):
         raise MappingError(name, "not a municipality code of the codebook", "municipality", muni)
 
     design = mapping["design"]
-    if design not in DESIGNS:
+    if not isinstance(design, str) or design not in DESIGNS:
         raise MappingError(
             name, f"unknown design (expected one of {', '.join(DESIGNS)})", "design", design
         )
 
-    if not isinstance(mapping["id"], str) or not mapping["id"]:
-        raise MappingError(name, "must name the source id variable", "id", mapping["id"])
-
+    id_variable = _name(mapping["id"], "id", name, "must name the source id variable")
     return {
-        "file": file,
+        "file": mapping["file"],
         "municipality": muni,
         "design": design,
-        "id": mapping["id"],
+        "id": id_variable,
         "recruitment": _validate_recruitment(mapping["recruitment"], design, name),
+        **_validate_delivery(mapping, name),
     }
+
+
+def mapping_files(mapping):
+    """List the raw files a mapping reads.
+
+    Parameters
+    ----------
+    mapping : dict
+        A validated mapping.
+
+    Returns
+    -------
+    list of str
+        ``file`` itself when it names one file, else its list (a municipality
+        delivered in several parts).
+    """
+    file = mapping["file"]
+    return list(file) if isinstance(file, list) else [file]
+
+
+def _validate_files(file, name):
+    """``file``: one .sav file name, or a list of them (one municipality in parts)."""
+    files = file if isinstance(file, list) else [file]
+    if not files:
+        raise MappingError(name, "must name at least one .sav file", "file")
+    for one in files:
+        if not isinstance(one, str) or not one.lower().endswith(".sav") or Path(one).name != one:
+            raise MappingError(
+                name,
+                "must be a plain .sav file name (no folder), or a list of them",
+                "file",
+                one,
+            )
+    lower = [one.lower() for one in files]
+    if len(set(lower)) != len(lower):
+        dup = next(one for one in files if lower.count(one.lower()) > 1)
+        raise MappingError(name, "file listed twice", "file", dup)
+    return list(files)
+
+
+def _validate_delivery(mapping, name):
+    """``delivered_by`` (whose data) and ``delivered_on`` (date of receipt), both optional."""
+    out = {}
+    by = mapping.get("delivered_by")
+    if by is not None:
+        if not isinstance(by, str) or not by.strip():
+            raise MappingError(name, "must say who delivered the file (a text)", "delivered_by", by)
+        out["delivered_by"] = " ".join(by.split())
+    on = mapping.get("delivered_on")
+    if on is not None:
+        try:
+            out["delivered_on"] = dt.date.fromisoformat(str(on))
+        except ValueError:
+            raise MappingError(
+                name, "must be a date written as YYYY-MM-DD", "delivered_on", on
+            ) from None
+    return out
 
 
 def _validate_recruitment(spec, design, name):
@@ -136,7 +227,7 @@ def _validate_recruitment(spec, design, name):
         )
     if "value" in spec:
         value = spec["value"]
-        if value not in codes:
+        if not _is_code(value) or value not in codes:
             raise MappingError(
                 name, "not a recruitment code of the codebook", "recruitment.value", value
             )
@@ -148,20 +239,22 @@ def _validate_recruitment(spec, design, name):
                 value,
             )
         return {"value": value}
+    source = _name(spec["source"], "recruitment.source", name)
     recode = spec.get("recode")
     if recode is not None:
         if not isinstance(recode, dict):
             raise MappingError(name, "must be a dictionary", "recruitment.recode")
         for src, target in recode.items():
-            if target not in codes:
+            _scalar_key(src, f"recruitment.recode.{src}", name)
+            if not _is_code(target) or target not in codes:
                 raise MappingError(
                     name,
                     "recode target is not a recruitment code",
                     f"recruitment.recode.{src}",
                     target,
                 )
-        recode = {normalise_value(k): v for k, v in recode.items()}
-    return {"source": spec["source"], "recode": recode}
+        recode = _normalised_keys(recode, "recruitment.recode", name)
+    return {"source": source, "recode": recode}
 
 
 def _validate_variables(specs, name):
@@ -172,7 +265,7 @@ def _validate_variables(specs, name):
     out = {}
     for var, spec in specs.items():
         key = f"variables.{var}"
-        if var not in variables:
+        if not isinstance(var, str) or var not in variables:
             raise MappingError(name, "unknown harmonised variable (not in the codebook)", key)
         if var in ADMIN_DERIVED:
             raise MappingError(
@@ -218,7 +311,7 @@ def _validate_not_asked(not_asked, out, name):
     if not isinstance(not_asked, list):
         raise MappingError(name, "must be a list of harmonised variables", "not_asked")
     for var in not_asked:
-        if var not in variables:
+        if not isinstance(var, str) or var not in variables:
             raise MappingError(
                 name, "unknown harmonised variable (not in the codebook)", "not_asked", var
             )
@@ -267,6 +360,7 @@ def _validate_drop(drop, used, id_variable, name):
     if not isinstance(drop, dict):
         raise MappingError(name, "must be a dictionary 'source variable: reason'", "drop")
     for src, reason in drop.items():
+        _name(src, f"drop.{src}", name, "must name a source variable (a text)")
         if not isinstance(reason, str) or not reason.strip():
             raise MappingError(name, "every dropped variable needs a reason", f"drop.{src}")
         if src in used or src == id_variable:
@@ -285,15 +379,30 @@ def _validate_exclude(exclude, name):
             raise MappingError(name, "a rule has exactly the keys source, equals, reason", key)
         if not isinstance(rule["reason"], str) or not rule["reason"].strip():
             raise MappingError(name, "the reason must be a non-empty text", f"{key}.reason")
-        if normalise_value(rule["equals"]) is None:
-            raise MappingError(name, "cannot exclude on a missing value", f"{key}.equals")
+        source = _name(rule["source"], f"{key}.source", name)
         out.append(
             {
-                "source": rule["source"],
-                "equals": normalise_value(rule["equals"]),
+                "source": source,
+                "equals": _exclusion_values(rule["equals"], f"{key}.equals", name),
                 "reason": rule["reason"],
             }
         )
+    return out
+
+
+def _exclusion_values(equals, key, name):
+    """``equals``: one value or a list of values; normalised, as a list."""
+    values = equals if isinstance(equals, list) else [equals]
+    if not values:
+        raise MappingError(name, "must be a value or a non-empty list of values", key)
+    out = []
+    for value in values:
+        _scalar_key(value, key, name)
+        norm = normalise_value(value)
+        if norm is None:
+            raise MappingError(name, "cannot exclude on a missing value", key)
+        if norm not in out:
+            out.append(norm)
     return out
 
 
@@ -307,11 +416,11 @@ def _validate_spec(spec, var, var_book, name):
     key = f"variables.{var}"
     if not isinstance(spec, dict) or "source" not in spec:
         raise MappingError(name, "needs at least a 'source'", key)
-    unknown = sorted(set(spec) - _SPEC_KEYS)
+    unknown = sorted(set(spec) - _SPEC_KEYS, key=str)
     if unknown:
         raise MappingError(name, "unknown key in a variable spec", f"{key}.{unknown[0]}")
     kind = var_book["kind"]
-    out = {"source": spec["source"]}
+    out = {"source": _name(spec["source"], f"{key}.source", name)}
     if spec.get("recode") is not None:
         out["recode"] = _validate_recode(spec["recode"], var, kind, key, name)
     if spec.get("missing") is not None:
@@ -320,6 +429,8 @@ def _validate_spec(spec, var, var_book, name):
         out["format"] = _validate_format(spec["format"], kind, key, name)
     if spec.get("label") is not None:
         out["label"] = _validate_label(spec["label"], key, name)
+    if spec.get("accept_labels") is not None:
+        out["accept_labels"] = _validate_accept_labels(spec["accept_labels"], kind, key, name)
     return out
 
 
@@ -334,7 +445,8 @@ def _validate_recode(recode, var, kind, key, name):
         raise MappingError(name, "must be a non-empty dictionary", f"{key}.recode")
     valid = _categorical_codes(var)
     for src, target in recode.items():
-        if target not in valid:
+        _scalar_key(src, f"{key}.recode.{src}", name)
+        if not _is_code(target) or target not in valid:
             raise MappingError(
                 name,
                 f"recode target outside the codebook's value labels "
@@ -349,9 +461,8 @@ def _validate_missing(missing, recode, key, name):
     if not isinstance(missing, dict) or not missing:
         raise MappingError(name, "must be a non-empty dictionary", f"{key}.missing")
     for src, target in missing.items():
-        if not isinstance(target, int) or not (
-            codebook.MISSING_LOW <= target <= codebook.MISSING_HIGH
-        ):
+        _scalar_key(src, f"{key}.missing.{src}", name)
+        if not _is_code(target) or not (codebook.MISSING_LOW <= target <= codebook.MISSING_HIGH):
             raise MappingError(name, "missing target outside 96-99", f"{key}.missing.{src}", target)
     out = _normalised_keys(missing, f"{key}.missing", name)
     overlap = set(out) & set(recode)
@@ -384,6 +495,30 @@ def _validate_label(label, key, name):
             label,
         )
     return label
+
+
+def _validate_accept_labels(accept, kind, key, name):
+    """``accept_labels``: source code -> the file's value label, accepted as it is."""
+    if kind not in ("categorical", "numeric"):
+        raise MappingError(
+            name, "accept_labels is only allowed for categorical and numeric variables", key
+        )
+    if not isinstance(accept, dict) or not accept:
+        raise MappingError(
+            name,
+            "must be a non-empty dictionary 'source code: value label as in the file'",
+            f"{key}.accept_labels",
+        )
+    for src, label in accept.items():
+        _scalar_key(src, f"{key}.accept_labels.{src}", name)
+        if not isinstance(label, str) or not label.strip():
+            raise MappingError(
+                name,
+                "must be the file's value label of the code (non-empty text)",
+                f"{key}.accept_labels.{src}",
+                label,
+            )
+    return _normalised_keys(accept, f"{key}.accept_labels", name)
 
 
 def _normalised_keys(mapping, key, name):
@@ -480,13 +615,35 @@ class _UniqueKeys:
         return super().construct_mapping(node, deep=deep)
 
 
+def _yaml12_booleans(loader):
+    """Let a loader resolve only ``true``/``false`` as booleans (as YAML 1.2 does).
+
+    PyYAML follows YAML 1.1, where ``yes``, ``no``, ``on`` and ``off`` are
+    booleans too: ``recode: {yes: 1, no: 2}`` would silently become
+    ``{True: 1, False: 2}``, that is ``{1: 1, 0: 2}``. With this loader they
+    stay the text the file holds; ``true`` and ``false`` remain booleans,
+    which the validation refuses wherever a code or a name is expected.
+    """
+    loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+        for first, resolvers in loader.yaml_implicit_resolvers.items()
+    }
+    loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
+    return loader
+
+
+@_yaml12_booleans
 class _UniqueKeyLoader(_UniqueKeys, yaml.SafeLoader):
     """The pure-Python safe loader, refusing duplicate keys."""
 
 
 #: The same with libyaml's parser (several times faster), where available.
 _FastUniqueKeyLoader = (
-    type("_FastUniqueKeyLoader", (_UniqueKeys, yaml.CSafeLoader), {})
+    _yaml12_booleans(type("_FastUniqueKeyLoader", (_UniqueKeys, yaml.CSafeLoader), {}))
     if getattr(yaml, "__with_libyaml__", False)
     else None
 )
@@ -552,15 +709,21 @@ def load_mappings(mappings_dir):
     for path in paths:
         mapping = load_mapping(path)
         mapping["_mapping_file"] = path.name
-        muni, file = mapping["municipality"], mapping["file"]
+        muni = mapping["municipality"]
         if muni in by_muni:
             raise MappingError(
-                path.name, f"municipality already mapped by {by_muni[muni]!r}", "municipality", muni
+                path.name,
+                f"municipality already mapped by {by_muni[muni]!r} (a municipality delivered "
+                f"in several files has one mapping whose 'file' lists them all)",
+                "municipality",
+                muni,
             )
-        if file.lower() in by_file:
-            raise MappingError(
-                path.name, f"file already mapped by {by_file[file.lower()]!r}", "file", file
-            )
-        by_muni[muni] = by_file[file.lower()] = path.name
+        by_muni[muni] = path.name
+        for file in mapping_files(mapping):
+            if file.lower() in by_file:
+                raise MappingError(
+                    path.name, f"file already mapped by {by_file[file.lower()]!r}", "file", file
+                )
+            by_file[file.lower()] = path.name
         mappings.append(mapping)
     return sorted(mappings, key=lambda m: m["municipality"])
