@@ -113,8 +113,11 @@ def harmonise_file(df, meta, mapping, file_name):
         respondent, in source order (index reset).
     log : dict
         ``file``, ``municipality``, ``design``, ``rows_read``,
-        ``rows_written``, ``rows_excluded`` and ``excluded``
-        (``{reason: count}``, in order of first use).
+        ``rows_written``, ``rows_excluded``, ``excluded``
+        (``{reason: count}``, in order of first use), ``notes`` (list of
+        decisions for the merge log), ``frequencies`` (delivered code and
+        label -> harmonised code and label, with counts) and ``source_ids``
+        (the id of every row read, excluded rows included).
 
     Raises
     ------
@@ -145,6 +148,7 @@ def harmonise_file(df, meta, mapping, file_name):
         "excluded": excluded,
         "notes": notes,
         "frequencies": _frequencies(rows, meta, mapping, result, left),
+        "source_ids": ids,
     }
     return harmonised, log
 

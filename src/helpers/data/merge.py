@@ -337,7 +337,7 @@ def merge_deliveries(raw_dir, mappings_dir):
             harmonised, log = harmonise_file(df, meta, mapping, path.name)
             assert log["rows_read"] == log["rows_written"] + log["rows_excluded"], log
             if len(files) > 1:
-                _check_ids_across_files(harmonised, seen_ids, path.name, mapping["id"])
+                _check_ids_across_files(log["source_ids"], seen_ids, path.name, mapping["id"])
             weight = spss_weight_variable(path)
             if weight is not None:
                 log["notes"].append(NOTE_WEIGHT.format(variable=weight))
@@ -392,15 +392,16 @@ def _missing_row(code):
     }
 
 
-def _check_ids_across_files(harmonised, seen, file_name, id_variable):
-    """Respondent ids stay unique across the files of one municipality."""
-    for resp_id in harmonised["resp_id"].tolist():
-        if resp_id in seen:
+def _check_ids_across_files(ids, seen, file_name, id_variable):
+    """Respondent ids stay unique across the files of one municipality (all rows read)."""
+    for source_id in ids.tolist():
+        key = source_id.casefold() if isinstance(source_id, str) else source_id
+        if key in seen:
             raise DeliveryError(
                 file_name,
-                f"respondent id also occurs in {seen[resp_id]!r}, another file of the same "
+                f"respondent id also occurs in {seen[key]!r}, another file of the same "
                 f"municipality (ids must be unique across all its files)",
                 id_variable,
-                resp_id[2:] if resp_id[1:2] == "-" else int(resp_id[1:]),
+                source_id,
             )
-        seen[resp_id] = file_name
+        seen[key] = file_name
