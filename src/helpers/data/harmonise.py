@@ -237,26 +237,93 @@ def _check_variables_accounted_for(df, meta, mapping, file_name):
     Names the mapping gives but the file lacks come first: a typo in the
     mapping then shows as itself, not as the real variable being unknown.
     """
-    specs = mapping["variables"]
-    for var, spec in specs.items():
-        _source_column(df, spec["source"], file_name, f"source of {var!r}", extract=False)
-    _source_column(df, mapping["id"], file_name, "id", extract=False)
-    for src in mapping["drop"]:
-        _source_column(df, src, file_name, "dropped", extract=False)
+    problems = _accounting_problems(df, meta, mapping, file_name)
+    if problems:
+        raise problems[0]
+
+
+def _accounting_problems(df, meta, mapping, file_name):
+    """The errors of :func:`_check_variables_accounted_for`, all of them, in order."""
+    problems = []
+    named = [(spec["source"], f"source of {var!r}") for var, spec in mapping["variables"].items()]
+    named += [(mapping["id"], "id")] + [(src, "dropped") for src in mapping["drop"]]
+    for src, role in named:
+        try:
+            _source_column(df, src, file_name, role, extract=False)
+        except DeliveryError as exc:
+            problems.append(exc)
     known = {mapping["id"], *mapping["drop"], *(r["source"] for r in mapping["exclude"])}
-    known |= {spec["source"] for spec in specs.values()}
+    known |= {spec["source"] for spec in mapping["variables"].values()}
     if "source" in mapping["recruitment"]:
         known.add(mapping["recruitment"]["source"])
     for column in df.columns:
         if column not in known:
             label = (getattr(meta, "column_names_to_labels", None) or {}).get(column)
             labelled = f" (label {label!r})" if label else ""
-            raise DeliveryError(
-                file_name,
-                f"variable{labelled} not in the mapping: map it under "
-                f"'variables' or list it under 'drop' with a reason",
-                column,
+            problems.append(
+                DeliveryError(
+                    file_name,
+                    f"variable{labelled} not in the mapping: map it under "
+                    f"'variables' or list it under 'drop' with a reason",
+                    column,
+                )
             )
+    return problems
+
+
+def delivery_problems(df, meta, mapping, file_name):
+    """Every problem of one delivery at once, instead of the first.
+
+    Runs the checks of :func:`harmonise_file` one by one and collects what
+    they find: the file as a whole, unknown and absent variables, the ids,
+    then each mapped variable on its own (its declared missing codes, its
+    labels, its values). Routing and the rows without answers are checked
+    last, only when everything before passed.
+
+    Parameters
+    ----------
+    df, meta, mapping, file_name
+        As for :func:`harmonise_file`; ``mapping`` already validated.
+
+    Returns
+    -------
+    problems : list of DeliveryError
+        Empty when the file harmonises.
+    result : tuple or None
+        :func:`harmonise_file`'s ``(harmonised, log)`` when the file
+        harmonises.
+    """
+    df = df.reset_index(drop=True)
+    problems = []
+
+    def attempt(step, *args):
+        try:
+            return step(*args)
+        except DeliveryError as exc:
+            problems.append(exc)
+            return None
+
+    attempt(_check_file_as_a_whole, df, meta, file_name)
+    if len(df) == 0:
+        return problems, None
+    problems += _accounting_problems(df, meta, mapping, file_name)
+    ids = attempt(_ids, df, mapping, file_name)
+    if ids is None:
+        ids = pd.Series(np.arange(1, len(df) + 1), index=df.index)
+    keep = attempt(_apply_exclusions, df, mapping, file_name)
+    rows, rows_ids = (df.loc[keep[0]], ids[keep[0]]) if keep is not None else (df, ids)
+    book = codebook.load_codebook()["variables"]
+    for var, spec in mapping["variables"].items():
+        if spec["source"] in df.columns:
+            attempt(
+                _harmonise_variable,
+                *(df, rows, meta, spec, var, book[var]["kind"], rows_ids, file_name, []),
+            )
+    if "source" in mapping["recruitment"] and mapping["recruitment"]["source"] in df.columns:
+        attempt(_recruitment, rows, meta, mapping["recruitment"], rows_ids, file_name)
+    if problems:
+        return problems, None
+    return problems, attempt(harmonise_file, df, meta, mapping, file_name)
 
 
 def _apply_exclusions(df, mapping, file_name):

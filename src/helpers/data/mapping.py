@@ -123,6 +123,60 @@ def validate_mapping(mapping, name="<mapping>"):
     return out
 
 
+def mapping_problems(mapping, name="<mapping>"):
+    """Every problem of a mapping at once, instead of the first.
+
+    Validates the parts of the mapping one by one (the top-level keys, the
+    header, each variable spec, ``not_asked``, ``drop``, ``exclude``) and
+    collects the errors; the checks across parts (each source used once,
+    every codebook variable covered, routing) run when the parts pass.
+
+    Parameters
+    ----------
+    mapping : dict
+        The mapping as read from YAML.
+    name : str
+        Name of the mapping file.
+
+    Returns
+    -------
+    list of MappingError
+        Empty when :func:`validate_mapping` accepts the mapping.
+    """
+    problems = []
+
+    def attempt(step, *args):
+        try:
+            return step(*args)
+        except MappingError as exc:
+            problems.append(exc)
+            return None
+
+    attempt(_check_top_keys, mapping, name)
+    if problems:
+        return problems
+    header = attempt(_validate_header, mapping, name)
+    specs = mapping["variables"]
+    if isinstance(specs, dict) and specs:
+        for var, spec in specs.items():
+            attempt(_validate_variables, {var: spec}, name)
+    else:
+        attempt(_validate_variables, specs, name)
+    used = {}
+    if isinstance(specs, dict):
+        used = {
+            spec["source"]: var
+            for var, spec in specs.items()
+            if isinstance(spec, dict) and isinstance(spec.get("source"), str)
+        }
+    id_variable = header["id"] if header else None
+    attempt(_validate_drop, mapping.get("drop") or {}, used, id_variable, name)
+    attempt(_validate_exclude, mapping.get("exclude") or [], name)
+    if not problems:
+        attempt(validate_mapping, mapping, name)
+    return problems
+
+
 def _check_top_keys(mapping, name):
     """The mapping is a dictionary with the known top-level keys, required ones present."""
     if not isinstance(mapping, dict):
@@ -563,6 +617,28 @@ def load_mapping(path):
         names the mapping file and the offending key.
     """
     path = Path(path)
+    return validate_mapping(read_mapping_file(path), path.name)
+
+
+def read_mapping_file(path):
+    """Read a mapping file's YAML, without validating it.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+
+    Returns
+    -------
+    object
+        What the YAML holds (a dictionary, for a well-formed mapping).
+
+    Raises
+    ------
+    MappingError
+        If the file cannot be read, is not UTF-8, is not YAML or lists a key
+        twice.
+    """
+    path = Path(path)
     try:
         text = path.read_bytes().decode("utf-8")
     except OSError as exc:
@@ -585,7 +661,7 @@ def load_mapping(path):
         ) from None
     except yaml.YAMLError as exc:
         raise MappingError(path.name, f"cannot be read as YAML ({exc})") from exc
-    return validate_mapping(raw, path.name)
+    return raw
 
 
 class _DuplicateKeyError(yaml.YAMLError):
@@ -681,6 +757,29 @@ def _load_yaml(text):
 # --------------------------------------------------------------------------
 
 
+def mapping_paths(mappings_dir):
+    """The mapping files of a folder (``*.yaml``, ``*.yml``), in name order.
+
+    Parameters
+    ----------
+    mappings_dir : str or pathlib.Path
+
+    Returns
+    -------
+    list of pathlib.Path
+
+    Raises
+    ------
+    MappingError
+        If the folder holds no mapping.
+    """
+    mappings_dir = Path(mappings_dir)
+    paths = sorted(p for p in mappings_dir.glob("*") if p.suffix.lower() in (".yaml", ".yml"))
+    if not paths:
+        raise MappingError(str(mappings_dir), "no mapping (*.yaml) found in the mappings folder")
+    return paths
+
+
 def load_mappings(mappings_dir):
     """Read every mapping of a folder and check they fit together.
 
@@ -701,10 +800,7 @@ def load_mappings(mappings_dir):
         If the folder holds no mapping, or two mappings share a municipality
         or a file.
     """
-    mappings_dir = Path(mappings_dir)
-    paths = sorted(p for p in mappings_dir.glob("*") if p.suffix.lower() in (".yaml", ".yml"))
-    if not paths:
-        raise MappingError(str(mappings_dir), "no mapping (*.yaml) found in the mappings folder")
+    paths = mapping_paths(mappings_dir)
     mappings, by_muni, by_file = [], {}, {}
     for path in paths:
         mapping = load_mapping(path)

@@ -223,52 +223,75 @@ def scan_raw_folder(raw_dir, mappings):
     DeliveryError
         If the folder cannot be listed, two files differ only in case, an
         SPSS file (``.sav``, ``.zsav``, ``.por``) has no mapping, or a
-        mapping's file is absent.
+        mapping's file is absent (the first of these problems).
+    """
+    present, decisions, problems = raw_folder_problems(raw_dir, mappings)
+    if problems:
+        raise problems[0]
+    return present, decisions
+
+
+def raw_folder_problems(raw_dir, mappings):
+    """:func:`scan_raw_folder`, collecting every problem instead of raising the first.
+
+    Returns
+    -------
+    present, decisions
+        As :func:`scan_raw_folder`.
+    problems : list of DeliveryError
     """
     mapped = {file.lower(): m for m in mappings for file in mapping_files(m)}
-    present, decisions, by_lower = {}, [], {}
+    present, decisions, by_lower, problems = {}, [], {}, []
     for entry in _folder_entries(raw_dir):
         lower = entry.name.lower()
         if lower in by_lower:
-            raise DeliveryError(
-                entry.name,
-                f"two files in the raw folder whose names differ only in case "
-                f"({by_lower[lower]!r} and {entry.name!r}): which one is the delivery? Keep "
-                f"one",
+            problems.append(
+                DeliveryError(
+                    entry.name,
+                    f"two files in the raw folder whose names differ only in case "
+                    f"({by_lower[lower]!r} and {entry.name!r}): which one is the delivery? "
+                    f"Keep one",
+                )
             )
+            continue
         by_lower[lower] = entry.name
         if entry.is_dir():
             decisions.append({"file": entry.name + "/", "decision": DECISION_IGNORED_FOLDER})
         elif entry.suffix.lower() == ".sav":
             present[lower] = entry
         elif entry.suffix.lower() in SPSS_SUFFIXES:
-            raise DeliveryError(
-                entry.name,
-                f"SPSS file of type {entry.suffix!r} in the raw folder: deliveries "
-                f"must be .sav files named by a mapping (save it as .sav, or move it out)",
+            problems.append(
+                DeliveryError(
+                    entry.name,
+                    f"SPSS file of type {entry.suffix!r} in the raw folder: deliveries "
+                    f"must be .sav files named by a mapping (save it as .sav, or move it out)",
+                )
             )
         else:
             decisions.append({"file": entry.name, "decision": DECISION_IGNORED})
-    extra = sorted(set(present) - set(mapped))
-    if extra:
-        raise DeliveryError(
-            present[extra[0]].name,
-            "unexpected .sav file in the raw folder: no mapping names it "
-            "(a second file for one municipality? list both under 'file' in its mapping, "
-            "or move it out)",
+    for extra in sorted(set(present) - set(mapped)):
+        problems.append(
+            DeliveryError(
+                present[extra].name,
+                "unexpected .sav file in the raw folder: no mapping names it "
+                "(a second file for one municipality? list both under 'file' in its "
+                "mapping, or move it out)",
+            )
         )
     for mapping in mappings:
         for file in mapping_files(mapping):
             if file.lower() not in present:
-                raise DeliveryError(
-                    file,
-                    f"file named in mapping {mapping['_mapping_file']!r} not found in "
-                    f"{raw_dir}: a mapping whose file is absent is an error, since the "
-                    f"published figures would silently lose a municipality; if this "
-                    f"municipality delivered no file, move its mapping out of the mappings "
-                    f"folder (the build then reports it as not delivered)",
+                problems.append(
+                    DeliveryError(
+                        file,
+                        f"file named in mapping {mapping['_mapping_file']!r} not found in "
+                        f"{raw_dir}: a mapping whose file is absent is an error, since the "
+                        f"published figures would silently lose a municipality; if this "
+                        f"municipality delivered no file, move its mapping out of the "
+                        f"mappings folder (the build then reports it as not delivered)",
+                    )
                 )
-    return present, decisions
+    return present, decisions, problems
 
 
 def _folder_entries(folder):

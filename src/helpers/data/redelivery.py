@@ -20,6 +20,7 @@ from pathlib import Path
 import pyreadstat
 
 from helpers.data.sav import read_sav
+from helpers.data.values import normalise_value
 
 
 def _metadata(meta):
@@ -65,15 +66,16 @@ OTHER_NAMES = {
 }
 
 
-def as_other_group(source, mapping, target, reverse=("role_help_others",)):
+def as_other_group(source, mapping, target, reverse=("role_help_others",), withheld_ages=3):
     """Deliver a file again the way another student group would have.
 
     The answers stay the same; the file changes: the respondent id becomes
     text (``R_`` plus a number, as online survey tools write it), the
     variables of :data:`OTHER_NAMES` are renamed, gender is coded 1 =
     "Vrouw", 2 = "Man", the Likert items in ``reverse`` run the other way (1
-    = "Helemaal eens", labelled so), and an age of 99 labelled "Wil ik niet
-    zeggen" stands in for the missing ages.
+    = "Helemaal eens", labelled so), and the first ``withheld_ages``
+    respondents (test entries aside) would not say their age: 99, labelled "Wil ik niet zeggen"
+    (so the ages of these few respondents are no longer the source's).
 
     Parameters
     ----------
@@ -85,12 +87,15 @@ def as_other_group(source, mapping, target, reverse=("role_help_others",)):
         Where to write the new file (its folder must exist).
     reverse : tuple of str
         Harmonised Likert items to deliver reversed.
+    withheld_ages : int
+        How many respondents (the first ones with an age) get 99 instead.
 
     Returns
     -------
     dict
         What changed: ``renamed`` (``{old source name: new name}``),
-        ``reversed`` and ``id`` (the new id variable).
+        ``reversed``, ``id`` (the new id variable) and ``withheld`` (the
+        new ids of the respondents whose age is 99).
     """
     df, meta = read_sav(source)
     kwargs = _metadata(meta)
@@ -123,7 +128,11 @@ def as_other_group(source, mapping, target, reverse=("role_help_others",)):
         )
 
     age = specs["age"]["source"]
-    df[age] = df[age].fillna(99.0)
+    candidates = df[age].notna()
+    for rule in mapping["exclude"]:  # test entries would not count anyway
+        candidates &= ~df[rule["source"]].map(normalise_value).isin(rule["equals"])
+    withheld = df.index[candidates][:withheld_ages]
+    df.loc[withheld, age] = 99.0
     kwargs["variable_value_labels"][age] = {99.0: "Wil ik niet zeggen"}
 
     renamed = {specs[var]["source"]: new for var, new in OTHER_NAMES.items() if var in specs}
@@ -132,4 +141,9 @@ def as_other_group(source, mapping, target, reverse=("role_help_others",)):
                 "variable_format", "variable_display_width"):  # fmt: skip
         kwargs[key] = {renamed.get(k, k): v for k, v in kwargs[key].items()}
     pyreadstat.write_sav(df, str(target), **kwargs)
-    return {"renamed": renamed, "reversed": list(reverse), "id": id_variable}
+    return {
+        "renamed": renamed,
+        "reversed": list(reverse),
+        "id": id_variable,
+        "withheld": df.loc[withheld, id_variable].tolist(),
+    }
