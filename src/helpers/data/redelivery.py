@@ -147,3 +147,26 @@ def as_other_group(source, mapping, target, reverse=("role_help_others",), withh
         "id": id_variable,
         "withheld": df.loc[withheld, id_variable].tolist(),
     }
+
+
+def strip_variable_labels(source, target):
+    """Save an SPSS file again without its variable labels.
+
+    Some groups deliver files whose variables carry no label (the question
+    text): only names such as ``V14`` and the value labels remain. Used to
+    measure how well :mod:`helpers.data.draft` does on such files.
+
+    Parameters
+    ----------
+    source, target : str or pathlib.Path
+
+    Returns
+    -------
+    pathlib.Path
+        ``target``.
+    """
+    df, meta = read_sav(source)
+    kwargs = _metadata(meta)
+    kwargs.pop("column_labels")
+    pyreadstat.write_sav(df, str(target), **kwargs)
+    return Path(target)
