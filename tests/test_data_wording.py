@@ -4,8 +4,9 @@ Fast checks on the sources (the full proof is ``make test-delivered``, which
 builds the whole book on delivered files and searches every page):
 
 * every sentence that calls the data synthetic sits in an ``{only}
-  synthetic_data`` block, in every notebook and page, and every code cell that
-  writes such a sentence chooses it with ``generated_data()``;
+  synthetic_data`` block, in every notebook and page, and no ``{only}``
+  block closes the exercise around it; code cells (shown on the page) hold
+  no such sentence: they take it from ``data_caution``;
 * no page includes a fixed notice: each uses the ``data-notice`` directive;
 * the notice and the Sphinx tag follow the provenance, in all three modes.
 """
@@ -24,6 +25,7 @@ from helpers.book.provenance import (
     SYNTHETIC_NOTICE,
     TAG_DELIVERED,
     TAG_SYNTHETIC,
+    data_caution,
     data_notice,
     deliveries_table,
     generated_data,
@@ -83,9 +85,57 @@ def test_synthetic_wording_only_in_synthetic_blocks(page):
     for text in markdown:
         assert unguarded_mentions(text) == [], f"{name} calls the data synthetic unconditionally"
         assert "_synthetic_notice" not in text, f"{name} includes a fixed notice"
-    for source in code:
-        if SYNTHETIC.search(source):
-            assert "generated_data()" in source, f"{name}: a code cell writes fixed wording"
+    for source in code:  # code is shown on the page (folded): never fixed wording
+        assert not SYNTHETIC.search(source), f"{name}: a code cell mentions synthetic data"
+
+
+FENCE = re.compile(r"^\s*(?:[-*]|\d+\.)?\s*(`{3,}|:{3,})(\{[\w:-]+\}|\w*)")
+
+
+def misnested_only_blocks(text):
+    """``{only}`` fences opened inside a fence of the same kind that they would close.
+
+    A fence ends at the first line of at least as many of its characters: an
+    ``{only}`` block of three backticks inside an exercise of three backticks
+    closes the exercise instead and shows its text on every page.
+    """
+    stack, bad = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = FENCE.match(line)
+        if not match:
+            continue
+        marker, info = match.groups()
+        closes = (
+            stack
+            and not info
+            and marker[0] == stack[-1][0]
+            and len(marker) >= len(stack[-1])
+            and set(line.strip()) == {marker[0]}
+        )
+        if closes:
+            stack.pop()
+            continue
+        if info.startswith("{only}") and any(
+            outer[0] == marker[0] and len(outer) <= len(marker) for outer in stack
+        ):
+            bad.append(number)
+        stack.append(marker)
+    return bad
+
+
+def test_the_nesting_check_finds_a_bad_block():
+    bad = "```{exercise}\n1. ```{only} synthetic_data\n   Tekst\n   ```\n```\n"
+    good = "````{exercise}\n1. ```{only} synthetic_data\n   Tekst\n   ```\n````\n"
+    colons = "```{exercise}\n1. :::{only} synthetic_data\n   Tekst\n   :::\n```\n"
+    assert misnested_only_blocks(bad) == [2]
+    assert misnested_only_blocks(good) == [] and misnested_only_blocks(colons) == []
+
+
+@pytest.mark.parametrize("page", list(_pages()), ids=lambda p: p[0])
+def test_only_blocks_never_close_their_exercise(page):
+    name, markdown, _ = page
+    for text in markdown:
+        assert misnested_only_blocks(text) == [], f"{name}: an {{only}} block closes its parent"
 
 
 def test_every_chapter_with_data_shows_the_notice():
@@ -126,10 +176,10 @@ def test_delivered_data_say_whose_and_when_and_never_synthetic():
     notice = data_notice(provenance)
     assert not SYNTHETIC.search(notice)
     assert "2 maart 2020" in notice and "11 maart 2020" in notice
-    assert "gemakssteekproef" in notice and "Gemeente A" in notice
+    assert "gemakssteekproef" in notice and "de 10 SPSS-bestanden van de 10 gemeenten" in notice
     assert wording_tag(provenance) == TAG_DELIVERED and not generated_data(provenance)
-    by = data_notice(_provenance(DELIVERED, DELIVERED, by="studentengroep 4"))
-    assert "studentengroep 4" in by
+    by = data_notice(_provenance(DELIVERED, DELIVERED, by="studentengroep 4", missing=range(3, 11)))
+    assert "studentengroep 4" in by and "Gemeente A en Gemeente B" in by
     on = data_notice(_provenance(DELIVERED, on=dt.date(2020, 4, 1)))
     assert "ontvangen op 1 april 2020" in on
     assert not SYNTHETIC.search(deliveries_table(provenance))
@@ -169,3 +219,10 @@ def test_the_page_of_a_municipality_without_a_file_is_left_out():
     assert tags == {TAG_DELIVERED}
     assert config.exclude_patterns == ["_build", "notebooks/gemeenten/gemeente_j.ipynb"]
     assert (ROOT / "notebooks" / "gemeenten" / "gemeente_j.ipynb").is_file()
+
+
+def test_cautions_follow_the_data():
+    generated, delivered = _provenance(GENERATED), _provenance(DELIVERED)
+    assert SYNTHETIC.search(data_caution("bin_age", generated))
+    assert not SYNTHETIC.search(data_caution("bin_age", delivered))
+    assert "Gemakssteekproef" in data_caution("ordinal_willingness", delivered)

@@ -9,9 +9,9 @@ call delivered data synthetic or the other way round.
   (the ``data-notice`` directive of :mod:`helpers.book.sphinx_provenance`);
 * :func:`deliveries_table` lists the files the book was built from ("Over
   dit boek");
-* :func:`generated_data` tells a notebook's code which wording to use, for
-  the few sentences code writes (table notes); the prose uses the Sphinx
-  tags ``synthetic_data`` and ``delivered_data`` (``{only}`` blocks).
+* :func:`data_caution` gives the few sentences code writes (table notes) in
+  the wording that fits; the prose uses the Sphinx tags ``synthetic_data``
+  and ``delivered_data`` (``{only}`` blocks).
 """
 
 from __future__ import annotations
@@ -107,6 +107,42 @@ def generated_data(provenance=None):
     return provenance.mode != MODE_DELIVERED
 
 
+#: Sentences code writes into table notes, per data mode: ``(generated,
+#: delivered)``. Kept here so that no notebook holds fixed wording about the
+#: origin of its data.
+CAUTIONS = {
+    "bin_age": (
+        "Synthetische gegevens: het verband is door de generator opgelegd.",
+        "Gemakssteekproef: het verband beschrijft de bereikte respondenten.",
+    ),
+    "ordinal_willingness": (
+        "Synthetische gegevens: de generator koppelt deze bereidheid niet aan "
+        "leeftijd, geslacht of opleiding.",
+        "Gemakssteekproef: de odds ratios beschrijven de bereikte respondenten.",
+    ),
+}
+
+
+def data_caution(key, provenance=None):
+    """A caution for a table note, worded for the book's data.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`CAUTIONS`.
+    provenance : helpers.data.provenance.Provenance, optional
+        Read from the processed file by default.
+
+    Returns
+    -------
+    str
+        The generated-data sentence on generated or mixed data, else the
+        delivered-data one.
+    """
+    generated, delivered = CAUTIONS[key]
+    return generated if generated_data(provenance) else delivered
+
+
 def _missing_sentence(provenance):
     if not provenance.missing:
         return ""
@@ -146,18 +182,24 @@ def data_notice(provenance):
             if dates[0] == dates[-1]
             else f", ontvangen tussen {dutch_date(dates[0])} en {dutch_date(dates[-1])}"
         )
-    by = sorted({d.delivered_by for d in provenance.deliveries if d.delivered_by})
-    whose = (
-        f"Ze komen van {_join(by)}."
-        if by
-        else "Ze komen van de studentengroepen die de enquête in hun gemeente afnamen."
-    )
+    by = list(dict.fromkeys(d.delivered_by for d in provenance.deliveries if d.delivered_by))
+    if not by:
+        whose = "Ze komen van de studentengroepen die de enquête in hun gemeente afnamen."
+    elif len(by) <= 3:
+        whose = f"Ze komen van {_join(by)}."
+    else:
+        whose = f"Ze komen van {len(by)} studentengroepen."
     count = len(provenance.deliveries)
+    places = (
+        f"de {len(provenance.municipalities)} gemeenten"
+        if not provenance.missing
+        else _names(provenance.municipalities)
+    )
     if provenance.mode == MODE_DELIVERED:
         return (
             "```{admonition} Gegevens zoals de groepen ze aanleverden\n:class: note\n\n"
             f"De enquêtecijfers, tabellen en figuren in dit boek zijn berekend op de "
-            f"{count} SPSS-bestanden van {_names(provenance.municipalities)}{when}. "
+            f"{count} SPSS-bestanden van {places}{when}. "
             f"{whose}{missing} De respondenten vormen een gemakssteekproef: de cijfers "
             "beschrijven wie bereikt werd, niet alle inwoners, en een verband tussen twee "
             "vragen is geen oorzaak. De interviewcitaten zijn letterlijk overgenomen uit het "
@@ -186,20 +228,20 @@ def deliveries_table(provenance):
     -------
     str
         One row per file: municipality, file, origin, received, delivered by
-        and the first 12 characters of its sha256 checksum; then the
+        and the first 8 characters of its sha256 checksum; then the
         municipalities without a file.
     """
     labels = codebook.value_labels("municipality")
     origin = {"generated": "generator van dit project", "delivered": "aangeleverd"}
     lines = [
-        "| Gemeente | Bestand | Herkomst | Ontvangen | Aangeleverd door | Controlegetal (sha256) |",
+        "| Gemeente | Bestand | Herkomst | Ontvangen | Aangeleverd door | sha256 |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for d in provenance.deliveries:
         received = dutch_date(d.received) if d.received else ""
         lines.append(
-            f"| {labels[d.municipality]} | `{d.file}` | {origin.get(d.origin, d.origin)} | "
-            f"{received} | {d.delivered_by or ''} | `{d.sha256[:12]}` |"
+            f"| {labels[d.municipality]} | {d.file} | {origin.get(d.origin, d.origin)} | "
+            f"{received} | {d.delivered_by or ''} | `{d.sha256[:8]}` |"
         )
     for code in provenance.missing:
         lines.append(f"| {labels[code]} | (geen bestand) | | | | |")
