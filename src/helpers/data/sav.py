@@ -167,6 +167,9 @@ def write_text_atomic(text, path):
 _WEIGHT_OFFSET = 76
 _LAYOUT_OFFSET = 64
 _HEADER_SIZE = 176
+#: Bytes read to find the weight variable: the header and the variable
+#: records come first and take a few kilobytes even for hundreds of variables.
+_DICTIONARY_READ = 1 << 20
 
 
 def _dictionary_records(data, endian):
@@ -227,7 +230,8 @@ def spss_weight_variable(path):
         The variable's name (its long name where the file has one), or None
         when the file is not weighted or its dictionary cannot be read.
     """
-    data = Path(path).read_bytes()
+    with open(path, "rb") as fh:
+        data = fh.read(_DICTIONARY_READ)  # the dictionary precedes the data
     if len(data) < _HEADER_SIZE or data[:4] not in (b"$FL2", b"$FL3"):
         return None
     endian = "<"
