@@ -28,7 +28,8 @@ endif
 export SOURCE_DATE_EPOCH := 1577836800
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help install data synthetic book book-student test test-site clean lock notebooks benchmark lint format
+.PHONY: help install data synthetic book book-student test test-site clean lock notebooks benchmark lint format \
+	draft check frequencies test-delivered
 
 help:
 	@echo "make book   - build the HTML book (_build/html)"
@@ -40,6 +41,10 @@ help:
 	@echo "make notebooks - re-execute the notebooks in place (stored outputs)"
 	@echo "make benchmark - measure build and pipeline speed (benchmarks/README.md)"
 	@echo "make lint   - ruff and nbQA (lint and format check) and the layer contract"
+	@echo "make draft FILE=x.sav - propose a mapping for one delivered SPSS file (OUT=... to save it)"
+	@echo "make check  - check every mapping against its file; all problems at once, nothing written"
+	@echo "make frequencies - delivered code/label -> harmonised code/label with counts (MUNI=, VAR=)"
+	@echo "make test-delivered - build the book on resaved (delivered) files; no page may say synthetic"
 	@echo "make format - format and autofix the Python files and the notebooks"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -56,6 +61,18 @@ synthetic: $(STAMP)
 
 data: $(STAMP)
 	$(BIN)/python -m helpers.data.pipeline
+
+# Tools for the analyst on real deliveries (see README, "Running the pipeline
+# on the real SPSS files"). RAW_DIR/MAPPINGS_DIR apply as for 'make data'.
+draft: $(STAMP)
+	@test -n "$(FILE)" || { echo "usage: make draft FILE=path/to/file.sav [OUT=mapping.yaml] [MUNI=code]"; exit 2; }
+	@$(BIN)/python -m helpers.data.draft "$(FILE)" $(if $(OUT),--out "$(OUT)") $(if $(MUNI),--municipality $(MUNI))
+
+check: $(STAMP)
+	$(BIN)/python -m helpers.data.check
+
+frequencies: data
+	$(BIN)/python -m helpers.data.frequencies $(if $(MUNI),--municipality $(MUNI)) $(if $(VAR),--variable $(VAR)) $(if $(RECODED),--recoded)
 
 # jupyter-cache re-executes a notebook only when its code cells change, and
 # cross-page glue adds no dependency. So the book is rebuilt from scratch
@@ -105,6 +122,13 @@ format: $(STAMP)
 # the book is built (or found current) first.
 test: lint book book-student
 	$(BIN)/python -m pytest
+
+# The book built on delivered files (the raw files saved again with pyreadstat,
+# so that they count as delivered): no page may call the data synthetic. A
+# full clean build in _build/delivered; not part of 'make test' (it doubles the
+# build time), run it after changing any wording that depends on the data.
+test-delivered: $(STAMP)
+	$(BIN)/python scripts/delivered_book.py
 
 # Only the tests of the built site: browser, disclosure, reproducibility.
 SITE_TESTS := tests/test_browser.py tests/test_site_disclosure.py tests/test_reproducibility.py

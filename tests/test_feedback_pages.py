@@ -340,7 +340,7 @@ def test_page_is_about_one_municipality_only(page):
 def test_page_has_notice_warning_and_exercise(page):
     _, nb = page
     first = nb.cells[0].source
-    assert "```{include} ../../book/_synthetic_notice.md" in first
+    assert "```{data-notice}" in first
     assert ":class: danger" in first and "niet" in first.lower()
     markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "```{exercise}" in markdown and ":class: dropdown" in markdown
@@ -399,4 +399,4 @@ def test_index_links_every_page():
     index = (OUT_DIR / "index.md").read_text(encoding="utf-8")
     for code in CODES:
         assert f"{{doc}}`{PAGES[code].stem}`" in index
-    assert "```{include} ../../book/_synthetic_notice.md" in index
+    assert "```{data-notice}" in index

@@ -14,13 +14,9 @@ import yaml
 from conftest import delivery_a, delivery_b, delivery_c
 from helpers.data import codebook
 from helpers.data.errors import DeliveryError, MappingError
-from helpers.data.harmonise import (
-    REASON_ALL_MISSING,
-    harmonise_file,
-    load_mapping,
-    merge_deliveries,
-    validate_mapping,
-)
+from helpers.data.harmonise import REASON_ALL_MISSING, harmonise_file
+from helpers.data.mapping import load_mapping, validate_mapping
+from helpers.data.merge import merge_deliveries
 from helpers.data.pipeline import apply_labels, build_processed, load_survey, main
 from helpers.data.sav import read_sav
 from helpers.data.schema import SurveySchemaError, validate_survey
@@ -165,9 +161,15 @@ def test_merge_orders_and_counts(deliveries):
     merged, merge_log = merge_deliveries(deliveries.raw, deliveries.mappings_dir)
     assert merged["municipality"].tolist() == [1] * 4 + [2] * 4 + [3] * 3
     assert merged["resp_id"].is_unique
-    assert merge_log["rows_read"].tolist() == [6, 4, 3]
+    # one row per file, then one per codebook municipality without a file
+    assert merge_log["file"].tolist()[:3] == ["gemeente_a.sav", "gemeente_b.sav", "gemeente_c.sav"]
+    assert merge_log["rows_read"].tolist() == [6, 4, 3] + [0] * 7
+    assert merge_log["municipality"].tolist() == list(range(1, 11))
+    assert (merge_log["file"].iloc[3:] == "").all()
+    assert merge_log["notes"].iloc[3:].str.startswith("Geen bestand aangeleverd").all()
     assert (merge_log["rows_read"] == merge_log["rows_written"] + merge_log["rows_excluded"]).all()
     assert "Testinvoer (1)" in merge_log.loc[0, "reason"]
+    assert merge_log.attrs["provenance"].missing == tuple(range(4, 11))
     validate_survey(merged)
 
 
@@ -424,7 +426,11 @@ def test_written_file_and_log(deliveries, previous_output):
         ]
     )
     assert code == 0
-    assert sorted(p.name for p in deliveries.out.iterdir()) == ["enquete.sav", "merge_log.csv"]
+    assert sorted(p.name for p in deliveries.out.iterdir()) == [
+        "enquete.sav",
+        "frequencies.csv",
+        "merge_log.csv",
+    ]
     df, meta = load_survey(deliveries.out / "enquete.sav")
     assert list(df.columns) == codebook.variable_names()
     assert len(df) == 11

@@ -39,14 +39,11 @@ from conftest import delivery_a
 from helpers.analysis.reproduction import recompute_report_figures
 from helpers.data import codebook, config
 from helpers.data.errors import DeliveryError, MappingError
-from helpers.data.harmonise import (
-    DECISION_IGNORED,
-    REASON_ALL_MISSING,
-    harmonise_file,
-    load_mapping,
-    merge_deliveries,
-)
+from helpers.data.harmonise import REASON_ALL_MISSING, harmonise_file
+from helpers.data.mapping import load_mapping
+from helpers.data.merge import DECISION_IGNORED, merge_deliveries
 from helpers.data.pipeline import DECISIONS_FILE_NAME, build_processed, load_survey
+from helpers.data.provenance import DELIVERED, MODE_MIXED, read_provenance
 from helpers.data.sav import read_sav, write_sav_atomic
 from helpers.data.schema import SurveySchemaError
 
@@ -65,6 +62,26 @@ def _digests(folder):
         for p in sorted(folder.iterdir())
         if p.is_file()
     }
+
+
+def _survey_unchanged(work, rewritten):
+    """The survey's data and metadata are the baseline's; only its provenance
+    differs: it records each rewritten raw file as delivered."""
+    new, new_meta = read_sav(work.out / "enquete.sav")
+    old, old_meta = read_sav(work.baseline.out / "enquete.sav")
+    pd.testing.assert_frame_equal(new, old)
+    for attr in (
+        "column_names_to_labels",
+        "variable_value_labels",
+        "missing_ranges",
+        "variable_measure",
+        "original_variable_types",
+    ):
+        assert getattr(new_meta, attr) == getattr(old_meta, attr), attr
+    provenance = read_provenance(work.out / "enquete.sav")
+    delivered = {d.file for d in provenance.deliveries if d.origin == DELIVERED}
+    assert delivered == {work.sav(m).name for m in rewritten}
+    assert provenance.mode == MODE_MIXED
 
 
 def _figures(out_dir):
@@ -313,7 +330,7 @@ def test_labels_in_windows_1252_declared_read_correctly(work):
     for var, label in accented.items():
         assert meta.column_names_to_labels[var] == label
     work.accepted()
-    assert _digests(work.out) == work.baseline.digests
+    _survey_unchanged(work, [TARGET])
 
 
 def test_labels_in_windows_1252_declared_utf8(work):
@@ -517,7 +534,74 @@ def test_missing_declaration_lost_but_mapping_covers_it(work):
     assert spec.get("missing")
     work.rewrite(TARGET, lambda df, kw: kw["missing_ranges"].pop(src))
     work.accepted()
-    assert _digests(work.out) == work.baseline.digests
+    _survey_unchanged(work, [TARGET])
+
+
+# --------------------------------------------------------------------------
+# meaning: labels that contradict the mapping
+# --------------------------------------------------------------------------
+
+
+def _identity_likert_item(work, municipality=TARGET):
+    """A Likert item the mapping keeps as coded (no recode)."""
+    mapping = work.mapping(municipality)
+    return next(
+        v for v in ROLE if v in mapping["variables"] and "recode" not in mapping["variables"][v]
+    )
+
+
+def test_likert_item_delivered_reversed_with_its_labels(work):
+    """Codes and labels reversed together (1 = "Helemaal eens"): every check of
+    form passes, and without the label check the item's figures would flip."""
+    var = _identity_likert_item(work)
+    src = _src(work, var)
+
+    def edit(df, kw):
+        df[src] = df[src].where(~df[src].between(1, 5), 6 - df[src])
+        labels = kw["variable_value_labels"][src]
+        for code in range(1, 6):
+            labels[float(code)] = codebook.value_labels(var)[6 - code]
+
+    work.rewrite(TARGET, edit)
+    work.refused(
+        expected=[
+            work.sav(TARGET).name,
+            repr(src),
+            "value 1",
+            "'Helemaal eens'",
+            "'Helemaal oneens'",
+            repr(var),
+            "recode: {1: 5, 2: 4, 3: 3, 4: 2, 5: 1",
+        ]
+    )
+
+
+def test_gender_codes_and_labels_swapped_together(work):
+    src = _src(work, "gender")
+    assert "recode" not in work.mapping(TARGET)["variables"]["gender"]
+
+    def edit(df, kw):
+        df[src] = df[src].map({1.0: 2.0, 2.0: 1.0}).where(df[src].isin([1, 2]), df[src])
+        kw["variable_value_labels"][src] = {1.0: "Vrouw", 2.0: "Man"}
+
+    work.rewrite(TARGET, edit)
+    work.refused(
+        expected=[work.sav(TARGET).name, repr(src), "value 1", "'Vrouw'", "'Man'", "'gender'"]
+    )
+
+
+def test_undeclared_labelled_age_never_reaches_the_data(work):
+    """An age of 99 labelled "Wil ik niet zeggen", not declared user-missing."""
+    src = _src(work, "age")
+
+    def edit(df, kw):
+        row = _first_row(df, src, lambda c: c.notna())
+        df.loc[row, src] = 99
+        kw["variable_value_labels"][src] = {99.0: "Wil ik niet zeggen"}
+        kw["missing_ranges"].pop(src, None)
+
+    work.rewrite(TARGET, edit)
+    work.refused(expected=[work.sav(TARGET).name, repr(src), "value 99", "'Wil ik niet zeggen'"])
 
 
 # --------------------------------------------------------------------------
@@ -556,8 +640,8 @@ def _no_answer_code(spec, kind, col):
 def test_respondent_without_any_answer_is_excluded_and_logged(work, fill):
     file = _add_empty_respondent(work, TARGET, fill)
     work.accepted()
-    # the survey itself is byte-identical; only the log records the extra row
-    assert _digests(work.out)["enquete.sav"] == work.baseline.digests["enquete.sav"]
+    # the survey itself is unchanged; only the log records the extra row
+    _survey_unchanged(work, [TARGET])
     log = pd.read_csv(work.out / "merge_log.csv", keep_default_na=False).set_index("file")
     before = work.baseline.merge_log.set_index("file")
     assert log.loc[file, "rows_read"] == before.loc[file, "rows_read"] + 1
@@ -575,7 +659,13 @@ def test_missing_municipality(work):
     path = work.sav(TARGET)
     path.unlink()
     work.refused(
-        expected=[path.name, work.mapping_path(TARGET).name, "not found", "every municipality"]
+        expected=[
+            path.name,
+            work.mapping_path(TARGET).name,
+            "not found",
+            "silently lose a municipality",
+            "move its mapping out",
+        ]
     )
 
 

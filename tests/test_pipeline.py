@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from helpers.data import codebook, config
-from helpers.data.harmonise import load_mappings
+from helpers.data.mapping import load_mappings
 from helpers.data.pipeline import build_processed, load_survey
 
 #: Respondents in the report (section 2.2: "1,219 burgers").

@@ -516,10 +516,17 @@ def test_published_vs_recomputed_rejects_unknown_or_duplicated_keys():
         published_vs_recomputed(figures, duplicated)
 
 
-def test_synthetic_deviations_do_not_excuse_the_real_data(monkeypatch):
+def test_synthetic_deviations_do_not_excuse_the_real_data():
     from helpers.analysis.reproduction import load_deviations
-    from helpers.data import config
+    from helpers.data.provenance import DELIVERED, GENERATED, Delivery, Provenance
 
-    assert len(load_deviations()) >= 1  # the synthetic calibration records one
-    monkeypatch.setattr(config, "USES_SYNTHETIC_DATA", False)
-    assert load_deviations().empty
+    def provenance(*origins):
+        return Provenance(
+            tuple(Delivery(f"f{i}.sav", i, "0" * 64, o) for i, o in enumerate(origins))
+        )
+
+    # the synthetic calibration records at least one deviation
+    assert len(load_deviations(provenance=provenance(GENERATED, GENERATED))) >= 1
+    # a delivered file among the generated ones: the records no longer apply
+    assert load_deviations(provenance=provenance(GENERATED, DELIVERED)).empty
+    assert load_deviations(provenance=provenance(DELIVERED, DELIVERED)).empty

@@ -20,6 +20,7 @@ from helpers.analysis.comparison import (
 )
 from helpers.analysis.counts import SUBTOTAL_LABEL, frequency_table, likert_table
 from helpers.data import codebook, config
+from helpers.data.provenance import read_provenance
 
 #: Keys shared by report_figures.csv, deviations.csv and the recomputation.
 FIGURE_KEYS = ["table", "variable", "row", "column"]
@@ -51,20 +52,22 @@ def load_report_figures(path=None):
     return figures.astype({"value": np.int64})
 
 
-def load_deviations(path=None, missing_ok=True):
+def load_deviations(path=None, missing_ok=True, provenance=None):
     """Read the recorded deviations between the report and the synthetic data.
 
     Parameters
     ----------
     path : str or pathlib.Path, optional
-        Defaults to ``config.DEVIATIONS_FILE`` when the project runs on its
-        synthetic data. On the real files (``config.USES_SYNTHETIC_DATA`` is
-        False) the default is "no recorded deviations": the records explain
-        the synthetic calibration and must not excuse a difference in the
+        Defaults to ``config.DEVIATIONS_FILE`` when the processed data are
+        the generator's output (their recorded provenance says so). On any
+        delivered file the default is "no recorded deviations": the records
+        explain the synthetic calibration and must not excuse a difference in
         real data.
     missing_ok : bool, default True
         A missing file means "no recorded deviations" and gives an empty
         frame.
+    provenance : helpers.data.provenance.Provenance, optional
+        The provenance to decide by; read from the processed file by default.
 
     Returns
     -------
@@ -73,7 +76,7 @@ def load_deviations(path=None, missing_ok=True):
         ``reproduced`` and ``reason``.
     """
     columns = [*FIGURE_KEYS, "published", "reproduced", "reason"]
-    if path is None and not config.USES_SYNTHETIC_DATA:
+    if path is None and not (provenance or read_provenance()).generated:
         return pd.DataFrame({c: pd.Series([], dtype=str) for c in columns}).astype(
             {"published": np.int64, "reproduced": np.int64}
         )

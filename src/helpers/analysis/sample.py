@@ -148,7 +148,7 @@ def merge_log_table(merge_log: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     merge_log : pandas.DataFrame
-        As returned by :func:`helpers.data.harmonise.merge_deliveries` (or read
+        As returned by :func:`helpers.data.merge.merge_deliveries` (or read
         from ``merge_log.csv``): columns ``file``, ``municipality``,
         ``design``, ``rows_read``, ``rows_written``, ``rows_excluded``,
         ``reason``.

@@ -149,3 +149,50 @@ def variables_in_group(group):
     list of str
     """
     return [n for n, s in load_codebook()["variables"].items() if s["group"] == group]
+
+
+#: Where the codebook lives, as error messages name it.
+CODEBOOK_FILE = "src/helpers/data/codebook.yaml"
+
+
+def category_synonyms(value_set):
+    """Return the accepted other wordings of a value set's categories.
+
+    Parameters
+    ----------
+    value_set : str
+        Key of ``value_sets`` in ``codebook.yaml`` (e.g. ``"likert"``).
+
+    Returns
+    -------
+    dict
+        ``{code: [wording, ...]}``; empty when the codebook lists none.
+    """
+    synonyms = load_codebook().get("synonyms") or {}
+    return {int(k): list(v) for k, v in (synonyms.get(value_set) or {}).items()}
+
+
+def plausible_range(name):
+    """Return the plausibility range of a numeric or date variable.
+
+    Parameters
+    ----------
+    name : str
+        Harmonised variable with ``min`` and ``max`` in the codebook
+        (``age``, ``interview_date``).
+
+    Returns
+    -------
+    tuple
+        ``(min, max)`` as written in ``codebook.yaml`` (numbers, or ISO
+        dates as text).
+
+    Raises
+    ------
+    ValueError
+        If the variable has no plausibility range.
+    """
+    spec = load_codebook()["variables"][name]
+    if "min" not in spec or "max" not in spec:
+        raise ValueError(f"{name!r} has no plausibility range in the codebook")
+    return spec["min"], spec["max"]

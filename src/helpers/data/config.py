@@ -3,6 +3,8 @@
 Notebooks and scripts never build paths such as ``../data`` themselves; they
 import the constants below. The raw-data folder can be redirected to the real
 SPSS files with the environment variable ``VEILIGHEID_RAW_DIR`` (see README).
+Which data a build used is recorded in the processed file itself
+(:mod:`helpers.data.provenance`), never decided from these paths.
 """
 
 from __future__ import annotations
@@ -16,9 +18,6 @@ PROJECT_ROOT = Path(os.environ.get("VEILIGHEID_PROJECT_ROOT", Path(__file__).res
 DATA_DIR = PROJECT_ROOT / "data"
 #: Raw SPSS deliveries, one file per municipality (read-only).
 RAW_DIR = Path(os.environ.get("VEILIGHEID_RAW_DIR", DATA_DIR / "raw"))
-#: True when the pipeline reads the synthetic deliveries shipped with the
-#: project; False when VEILIGHEID_RAW_DIR points at the real files.
-USES_SYNTHETIC_DATA = RAW_DIR.resolve() == (DATA_DIR / "raw").resolve()
 #: Declarative harmonisation mappings, one YAML file per source file.
 MAPPINGS_DIR = Path(os.environ.get("VEILIGHEID_MAPPINGS_DIR", DATA_DIR / "mappings"))
 #: Written only by code (``make data``).
@@ -36,8 +35,14 @@ REPORT_TABLE1 = REFERENCE_DIR / "report_table1.csv"
 
 SURVEY_FILE = PROCESSED_DIR / "enquete.sav"
 MERGE_LOG_FILE = PROCESSED_DIR / "merge_log.csv"
+#: Delivered code and label -> harmonised code and label, with counts, per
+#: municipality and variable (written with the processed file).
+FREQUENCIES_FILE = PROCESSED_DIR / "frequencies.csv"
 #: Interview metadata, coding frame and quotes of the qualitative strand.
 INTERVIEWS_DIR = DATA_DIR / "interviews"
 INTERVIEWS_FILE = INTERVIEWS_DIR / "interviews.csv"
 VM_REFERENCE_FILE = REFERENCE_DIR / "veiligheidsmonitor_2018.csv"
 DEVIATIONS_FILE = SYNTHETIC_DIR / "deviations.csv"
+#: sha256 of every raw file the generator wrote: how a build recognises
+#: generated deliveries (see :mod:`helpers.data.provenance`).
+GENERATOR_CHECKSUMS = SYNTHETIC_DIR / "checksums.csv"

@@ -64,3 +64,25 @@ class MappingError(DeliveryError):
 
     def __str__(self):
         return self.args[0]
+
+
+class OutputError(DeliveryError):
+    """The processed data cannot be written (a folder that is a file, no permission).
+
+    A subclass of :class:`DeliveryError`, so that the command line reports it
+    the same way; ``file`` names the output folder or file.
+
+    Parameters
+    ----------
+    path : str
+        The output folder or file.
+    problem : str
+        What is wrong, in one sentence.
+    """
+
+    def __init__(self, path, problem):
+        super().__init__(path, problem)
+        self.args = (f"output {self.file!r}: {problem}",)
+
+    def __str__(self):
+        return self.args[0]

@@ -1,10 +1,10 @@
-"""Harmonise the municipalities' SPSS deliveries and merge them.
+"""Harmonise one municipality's SPSS delivery with its mapping.
 
-Each raw file comes with a declarative mapping (``data/mappings/*.yaml``, format
-in ``ARCHITECTURE.md``) that says, per harmonised variable of the codebook,
-which source variable holds it and how its codes translate. The functions here
-are pure: DataFrames and dictionaries in, DataFrames and dictionaries out; the
-only side effect is reading the raw files in :func:`merge_deliveries`.
+:func:`harmonise_file` turns one source file (as read by
+:func:`helpers.data.sav.read_sav`) into the codebook's variables, following the
+file's mapping (:mod:`helpers.data.mapping`). It is pure: DataFrames and
+dictionaries in, a DataFrame and a log out; reading the raw folder and stacking
+the files is :mod:`helpers.data.merge`.
 
 Conventions applied to every categorical variable (see ``codebook.yaml``):
 
@@ -36,124 +36,34 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import numbers
 import re
-import struct
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from helpers.data import codebook
-from helpers.data.errors import DeliveryError, MappingError
-from helpers.data.sav import read_sav
+from helpers.data.errors import DeliveryError
+from helpers.data.labels import (
+    categories_named,
+    is_missing_like,
+    missing_code_for,
+    normalise_label,
+    propose_recode,
+)
+from helpers.data.mapping import validate_mapping
+from helpers.data.values import (
+    DistinctValues,
+    display_value,
+    first_true,
+    is_missing,
+    normalise_value,
+)
 
-#: Codebook variables filled by the pipeline itself, not by ``variables``.
-ADMIN_DERIVED = ("resp_id", "municipality", "recruitment")
 #: Administrative variables: not substantive answers (a row is excluded when
 #: everything except these is missing).
 ADMINISTRATIVE = ("resp_id", "municipality", "recruitment", "interview_date")
-#: Recruitment design of a student group -> recruitment code (``mix`` reads it
-#: per respondent from a source variable).
-DESIGNS = {"online": 1, "door_to_door": 2, "street": 3, "mix": None}
 #: Reason logged for rows without any substantive answer.
 REASON_ALL_MISSING = "Geen inhoudelijke antwoorden (alle inhoudelijke variabelen ontbreken)"
-
-_TOP_KEYS = {
-    "file",
-    "municipality",
-    "design",
-    "id",
-    "recruitment",
-    "variables",
-    "not_asked",
-    "drop",
-    "exclude",
-}
-_REQUIRED_TOP_KEYS = ("file", "municipality", "design", "id", "recruitment", "variables")
-_SPEC_KEYS = {"source", "recode", "missing", "format", "label"}
-_INT_TEXT = re.compile(r"^[+-]?\d+$")
-#: Value labels that mark a code as a missing-value code ("weet niet", "geen
-#: antwoord", ...). A value with such a label in the delivered file must be
-#: declared under ``missing`` in the mapping before it can be used: see
-#: :func:`_check_missing_like_labels`. Deliberately narrow ("onbekend" is not
-#: in it: "BIN onbekend" can be a real answer), as there is no way to
-#: overrule a match other than listing the code under ``missing``.
-MISSING_LIKE_LABEL = re.compile(
-    r"(?<!\w)(weet\s+niet|geen\s+antwoord|niet\s+van\s+toepassing|n\.?\s?v\.?\s?t\.?|"
-    r"geen\s+opgave|ontbrek\w*|geweigerd|weigert|missing|"
-    r"no\s+answer|don'?t\s+know|not\s+applicable|refused|sans\s+r[eé]ponse|"
-    r"ne\s+sait\s+pas)(?!\w)",
-    re.IGNORECASE,
-)
-#: SPSS data files that are not ``.sav`` but would be a delivery all the same
-#: (compressed ``.zsav``, portable ``.por``): never silently ignored.
-SPSS_SUFFIXES = (".sav", ".zsav", ".por")
-#: Decision logged for a file in the raw folder that is not an SPSS file.
-DECISION_IGNORED = (
-    "Genegeerd: geen SPSS-bestand (.sav); alleen de .sav-bestanden die een "
-    "mapping noemt, worden ingelezen"
-)
-#: Decision logged for a folder inside the raw folder.
-DECISION_IGNORED_FOLDER = "Genegeerd: map in de map met ruwe data (wordt niet doorzocht)"
-DECISION_COLUMNS = ["file", "decision"]
-
-
-# --------------------------------------------------------------------------
-# small helpers
-# --------------------------------------------------------------------------
-
-
-def _is_missing(value):
-    """True for None, NaN, NaT and empty or blank text."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return value.strip() == ""
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _norm(value):
-    """Normalise a source value or a mapping key for comparison.
-
-    Integral floats become ``int`` (pyreadstat returns every number as
-    float64), text is stripped and integer-looking text becomes ``int`` (so
-    that YAML keys ``1`` and ``"1"`` and SPSS values ``1.0`` and ``"1"`` all
-    match). Missing values become ``None``.
-    """
-    kind = type(value)
-    if kind is float:  # the common case first (exactly as below, only faster)
-        if value != value:  # NaN
-            return None
-        return int(value) if value.is_integer() else value
-    if kind is int:
-        return value
-    if _is_missing(value):
-        return None
-    if isinstance(value, (bool, np.bool_)):
-        return int(value)
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real):
-        value = float(value)
-        return int(value) if value.is_integer() else value
-    if isinstance(value, str):
-        text = value.strip()
-        return int(text) if _INT_TEXT.match(text) else text
-    return value
-
-
-def _show(value):
-    """A source value as it should appear in an error message."""
-    if isinstance(value, (np.floating, float)) and float(value).is_integer():
-        return int(value)
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 def municipality_id_prefix(code):
@@ -176,426 +86,379 @@ def _categorical_codes(name):
 
 
 # --------------------------------------------------------------------------
-# mapping validation
+# the steps of harmonise_file
 # --------------------------------------------------------------------------
 
 
-def validate_mapping(mapping, name="<mapping>"):  # noqa: C901, PLR0915 - cut up with the harmonise split
-    """Check a mapping's structure against the codebook and normalise it.
+def harmonise_file(df, meta, mapping, file_name):
+    """Harmonise one delivery with its mapping.
 
     Parameters
     ----------
+    df : pandas.DataFrame
+        The source file as read by :func:`helpers.data.sav.read_sav` (codes, user-
+        missing codes kept).
+    meta : pyreadstat.metadata_container or None
+        Its metadata; ``meta.missing_ranges`` is checked against the mapping.
     mapping : dict
-        The mapping as read from YAML (see ``ARCHITECTURE.md``).
-    name : str
-        Name of the mapping file, used in error messages.
+        The file's mapping (validated with
+        :func:`helpers.data.mapping.validate_mapping` if it was not already).
+    file_name : str
+        Name of the source file, for error messages and the log.
 
     Returns
     -------
-    dict
-        A new dictionary: optional keys filled in (``not_asked`` empty list,
-        ``drop`` and ``exclude`` empty), ``recode`` and ``missing`` keys
-        normalised (``1.0``, ``"1"`` -> ``1``).
+    harmonised : pandas.DataFrame
+        The codebook's columns in codebook order, one row per retained
+        respondent, in source order (index reset).
+    log : dict
+        ``file``, ``municipality``, ``design``, ``rows_read``,
+        ``rows_written``, ``rows_excluded``, ``excluded``
+        (``{reason: count}``, in order of first use), ``notes`` (list of
+        decisions for the merge log), ``frequencies`` (delivered code and
+        label -> harmonised code and label, with counts) and ``source_ids``
+        (the id of every row read, excluded rows included).
 
     Raises
     ------
-    MappingError
-        Naming the mapping file and the offending key.
+    DeliveryError
+        Naming the file, the source variable and the offending value.
     """
-    if not isinstance(mapping, dict):
-        raise MappingError(name, "the mapping must be a YAML dictionary")
-    # Keys starting with "_" are bookkeeping added by this module.
-    unknown = sorted(k for k in set(mapping) - _TOP_KEYS if not str(k).startswith("_"))
-    if unknown:
-        raise MappingError(name, "unknown top-level key", unknown[0])
-    for key in _REQUIRED_TOP_KEYS:
-        if key not in mapping:
-            raise MappingError(name, "required key is missing", key)
+    mapping = validate_mapping(mapping, f"mapping of {file_name}")
+    df = df.reset_index(drop=True)
+    _check_file_as_a_whole(df, meta, file_name)
+    _check_variables_accounted_for(df, meta, mapping, file_name)
+    ids = _ids(df, mapping, file_name)
+    # Row exclusions from the mapping come before the value checks: test
+    # entries need not hold valid answers.
+    keep, excluded = _apply_exclusions(df, mapping, file_name)
+    rows, rows_ids = df.loc[keep], ids[keep]
+    notes = []
+    result, source_values = _harmonise_values(df, rows, meta, mapping, rows_ids, file_name, notes)
+    _apply_routing(result, mapping["variables"], source_values, rows_ids, file_name)
+    left = _drop_rows_without_answers(result, len(rows), excluded, file_name)
+    harmonised = _result_frame(result, left)
+    log = {
+        "file": file_name,
+        "municipality": mapping["municipality"],
+        "design": mapping["design"],
+        "rows_read": len(df),
+        "rows_written": len(harmonised),
+        "rows_excluded": sum(excluded.values()),
+        "excluded": excluded,
+        "notes": notes,
+        "frequencies": _frequencies(rows, meta, mapping, result, left),
+        "source_ids": ids,
+    }
+    return harmonised, log
 
-    book = codebook.load_codebook()
-    variables = book["variables"]
-    out = {k: v for k, v in mapping.items() if str(k).startswith("_")}
 
-    file = mapping["file"]
-    if not isinstance(file, str) or not file.lower().endswith(".sav") or Path(file).name != file:
-        raise MappingError(name, "must be a plain .sav file name (no folder)", "file", file)
-    out["file"] = file
+#: Columns of the frequency table of one file (see :func:`_frequencies`).
+FREQUENCY_COLUMNS = [
+    "variable",
+    "source_variable",
+    "delivered_code",
+    "delivered_label",
+    "harmonised_code",
+    "harmonised_label",
+    "count",
+]
 
-    muni = mapping["municipality"]
-    if not isinstance(muni, int) or muni not in _categorical_codes("municipality"):
-        raise MappingError(name, "not a municipality code of the codebook", "municipality", muni)
-    out["municipality"] = muni
 
-    design = mapping["design"]
-    if design not in DESIGNS:
-        raise MappingError(
-            name, f"unknown design (expected one of {', '.join(DESIGNS)})", "design", design
-        )
-    out["design"] = design
+def _frequencies(rows, meta, mapping, result, left):
+    """Delivered code and label -> harmonised code and label, with counts.
 
-    if not isinstance(mapping["id"], str) or not mapping["id"]:
-        raise MappingError(name, "must name the source id variable", "id", mapping["id"])
-    out["id"] = mapping["id"]
-
-    out["recruitment"] = _validate_recruitment(mapping["recruitment"], design, name)
-
-    specs = mapping["variables"]
-    if not isinstance(specs, dict) or not specs:
-        raise MappingError(name, "must be a non-empty dictionary", "variables")
-    out["variables"] = {}
-    for var, spec in specs.items():
-        key = f"variables.{var}"
-        if var not in variables:
-            raise MappingError(name, "unknown harmonised variable (not in the codebook)", key)
-        if var in ADMIN_DERIVED:
-            raise MappingError(
-                name,
-                "filled by the pipeline (use the top-level keys id/municipality/recruitment)",
-                key,
-            )
-        out["variables"][var] = _validate_spec(spec, var, variables[var], name)
-
-    # One source variable feeds one harmonised variable: a copy-paste slip
-    # ("source: stelling5" twice) would otherwise duplicate an item silently.
-    used = {}
-    for var, spec in out["variables"].items():
-        src = spec["source"]
-        if src == out["id"]:
-            raise MappingError(
-                name,
-                "the id variable cannot also be the source of a harmonised variable",
-                f"variables.{var}.source",
-                src,
-            )
-        if src in used:
-            raise MappingError(
-                name,
-                f"source variable is mapped twice, to {used[src]!r} and to {var!r} "
-                f"(each source variable feeds one harmonised variable; check for a "
-                f"copy-paste slip)",
-                f"variables.{var}.source",
-                src,
-            )
-        used[src] = var
-
-    not_asked = mapping.get("not_asked") or []
-    if not isinstance(not_asked, list):
-        raise MappingError(name, "must be a list of harmonised variables", "not_asked")
-    for var in not_asked:
-        if var not in variables:
-            raise MappingError(
-                name, "unknown harmonised variable (not in the codebook)", "not_asked", var
-            )
-        if var in ADMIN_DERIVED:
-            raise MappingError(
-                name, "administrative variable cannot be not_asked", "not_asked", var
-            )
-        if var in out["variables"]:
-            raise MappingError(name, "variable is both mapped and not_asked", "not_asked", var)
-    if len(set(not_asked)) != len(not_asked):
-        dup = next(v for v in not_asked if not_asked.count(v) > 1)
-        raise MappingError(name, "variable listed twice", "not_asked", dup)
-    out["not_asked"] = list(not_asked)
-
-    for var in variables:
-        if var in ADMIN_DERIVED:
+    One row per categorical variable read from the file (``recruitment``
+    too when a source variable holds it) and per distinct pair of delivered
+    value and harmonised code among the respondents written; a delivered
+    system-missing value has an empty code and label.
+    """
+    sources = {var: spec["source"] for var, spec in mapping["variables"].items()}
+    if "source" in mapping["recruitment"]:
+        sources["recruitment"] = mapping["recruitment"]["source"]
+    book = codebook.load_codebook()["variables"]
+    out = []
+    for var in book:
+        if var not in sources or book[var]["kind"] != "categorical":
             continue
-        if var not in out["variables"] and var not in out["not_asked"]:
-            raise MappingError(
-                name,
-                "codebook variable is neither in 'variables' nor in 'not_asked'",
-                f"variables.{var}",
+        src = sources[var]
+        values = DistinctValues(rows[src])
+        labels = _file_value_labels(meta, src)
+        harmonised_labels = codebook.value_labels(var, include_missing=True)
+        codes = np.asarray(result[var])[left]
+        # one integer per (distinct delivered value, harmonised code) pair
+        pairs, counts = np.unique(values.codes[left] * 128 + codes, return_counts=True)
+        found = []
+        for pair, count in zip(pairs.tolist(), counts.tolist()):
+            position, code = divmod(pair, 128)
+            norm = values.norms[position]
+            found.append(
+                (
+                    (norm is None, isinstance(norm, str), norm if norm is not None else 0, code),
+                    [
+                        var,
+                        src,
+                        "" if norm is None else str(norm),
+                        "" if norm is None else str(labels.get(norm, "")),
+                        code,
+                        harmonised_labels.get(code, ""),
+                        count,
+                    ],
+                )
             )
+        out += [row for _, row in sorted(found, key=lambda item: item[0])]
+    return pd.DataFrame(out, columns=FREQUENCY_COLUMNS)
 
-    # Routing: a filtered question can only be asked when the questions that
-    # route to it were asked too.
-    for var, alternatives in codebook.FILTERS.items():
-        if var in out["variables"]:
-            for condition in alternatives:
-                for cond_var in condition:
-                    if cond_var not in out["variables"]:
-                        raise MappingError(
-                            name,
-                            f"filter question is mapped but its filter variable "
-                            f"{cond_var!r} is not_asked",
-                            f"variables.{var}",
-                        )
 
-    drop = mapping.get("drop") or {}
-    if not isinstance(drop, dict):
-        raise MappingError(name, "must be a dictionary 'source variable: reason'", "drop")
-    for src, reason in drop.items():
-        if not isinstance(reason, str) or not reason.strip():
-            raise MappingError(name, "every dropped variable needs a reason", f"drop.{src}")
-        if src in used or src == out["id"]:
-            what = f"mapped to {used[src]!r}" if src in used else "the id variable"
-            raise MappingError(name, f"variable is both dropped and {what}", f"drop.{src}")
-    out["drop"] = dict(drop)
-
-    exclude = mapping.get("exclude") or []
-    if not isinstance(exclude, list):
-        raise MappingError(name, "must be a list of rules", "exclude")
-    out["exclude"] = []
-    for i, rule in enumerate(exclude):
-        key = f"exclude[{i}]"
-        if not isinstance(rule, dict) or set(rule) != {"source", "equals", "reason"}:
-            raise MappingError(name, "a rule has exactly the keys source, equals, reason", key)
-        if not isinstance(rule["reason"], str) or not rule["reason"].strip():
-            raise MappingError(name, "the reason must be a non-empty text", f"{key}.reason")
-        if _norm(rule["equals"]) is None:
-            raise MappingError(name, "cannot exclude on a missing value", f"{key}.equals")
-        out["exclude"].append(
-            {"source": rule["source"], "equals": _norm(rule["equals"]), "reason": rule["reason"]}
+def _check_file_as_a_whole(df, meta, file_name):
+    """At least one row, no two names equal but for case, labels not garbled."""
+    if len(df) == 0:
+        raise DeliveryError(
+            file_name,
+            "the file holds no respondents (0 rows): was the data "
+            "exported before the answers were entered, or filtered?",
         )
-    return out
+    folded = {}
+    for column in df.columns:
+        other = folded.setdefault(str(column).casefold(), column)
+        if other != column:
+            raise DeliveryError(
+                file_name,
+                f"two variables whose names differ only in case ({other!r} and "
+                f"{column!r}); SPSS variable names are case-insensitive, rename one",
+                column,
+            )
+    _check_text_encoding(meta, file_name)
 
 
-def _validate_recruitment(spec, design, name):
-    codes = _categorical_codes("recruitment")
-    if not isinstance(spec, dict) or not (
-        set(spec) == {"value"} or ("source" in spec and set(spec) <= {"source", "recode"})
-    ):
-        raise MappingError(
-            name, "use either {value: code} or {source: variable, recode: {...}}", "recruitment"
-        )
-    if "value" in spec:
-        value = spec["value"]
-        if value not in codes:
-            raise MappingError(
-                name, "not a recruitment code of the codebook", "recruitment.value", value
-            )
-        if DESIGNS[design] is not None and value != DESIGNS[design]:
-            raise MappingError(
-                name,
-                f"contradicts design {design!r} (expected {DESIGNS[design]})",
-                "recruitment.value",
-                value,
-            )
-        return {"value": value}
-    recode = spec.get("recode")
-    if recode is not None:
-        if not isinstance(recode, dict):
-            raise MappingError(name, "must be a dictionary", "recruitment.recode")
-        for src, target in recode.items():
-            if target not in codes:
-                raise MappingError(
-                    name,
-                    "recode target is not a recruitment code",
-                    f"recruitment.recode.{src}",
-                    target,
+def _check_variables_accounted_for(df, meta, mapping, file_name):
+    """Every source variable is mapped or dropped, and every named one exists.
+
+    Names the mapping gives but the file lacks come first: a typo in the
+    mapping then shows as itself, not as the real variable being unknown.
+    """
+    problems = _accounting_problems(df, meta, mapping, file_name)
+    if problems:
+        raise problems[0]
+
+
+def _accounting_problems(df, meta, mapping, file_name):
+    """The errors of :func:`_check_variables_accounted_for`, all of them, in order."""
+    problems = []
+    named = [(spec["source"], f"source of {var!r}") for var, spec in mapping["variables"].items()]
+    named += [(mapping["id"], "id")] + [(src, "dropped") for src in mapping["drop"]]
+    for src, role in named:
+        try:
+            _source_column(df, src, file_name, role, extract=False)
+        except DeliveryError as exc:
+            problems.append(exc)
+    known = {mapping["id"], *mapping["drop"], *(r["source"] for r in mapping["exclude"])}
+    known |= {spec["source"] for spec in mapping["variables"].values()}
+    if "source" in mapping["recruitment"]:
+        known.add(mapping["recruitment"]["source"])
+    for column in df.columns:
+        if column not in known:
+            label = (getattr(meta, "column_names_to_labels", None) or {}).get(column)
+            labelled = f" (label {label!r})" if label else ""
+            problems.append(
+                DeliveryError(
+                    file_name,
+                    f"variable{labelled} not in the mapping: map it under "
+                    f"'variables' or list it under 'drop' with a reason",
+                    column,
                 )
-        recode = {_norm(k): v for k, v in recode.items()}
-    return {"source": spec["source"], "recode": recode}
-
-
-def _validate_spec(spec, var, var_book, name):  # noqa: C901 - cut up with the harmonise split
-    key = f"variables.{var}"
-    if not isinstance(spec, dict) or "source" not in spec:
-        raise MappingError(name, "needs at least a 'source'", key)
-    unknown = sorted(set(spec) - _SPEC_KEYS)
-    if unknown:
-        raise MappingError(name, "unknown key in a variable spec", f"{key}.{unknown[0]}")
-    kind = var_book["kind"]
-    out = {"source": spec["source"]}
-
-    recode = spec.get("recode")
-    if recode is not None:
-        if kind != "categorical":
-            raise MappingError(
-                name,
-                f"recode is only allowed for categorical variables ({var} is {kind})",
-                f"{key}.recode",
             )
-        if not isinstance(recode, dict) or not recode:
-            raise MappingError(name, "must be a non-empty dictionary", f"{key}.recode")
-        valid = _categorical_codes(var)
-        for src, target in recode.items():
-            if target not in valid:
-                raise MappingError(
-                    name,
-                    f"recode target outside the codebook's value labels "
-                    f"{sorted(valid)} (missing codes go under 'missing')",
-                    f"{key}.recode.{src}",
-                    target,
-                )
-        out["recode"] = _normalised_keys(recode, f"{key}.recode", name)
-
-    missing = spec.get("missing")
-    if missing is not None:
-        if not isinstance(missing, dict) or not missing:
-            raise MappingError(name, "must be a non-empty dictionary", f"{key}.missing")
-        for src, target in missing.items():
-            if not isinstance(target, int) or not (
-                codebook.MISSING_LOW <= target <= codebook.MISSING_HIGH
-            ):
-                raise MappingError(
-                    name, "missing target outside 96-99", f"{key}.missing.{src}", target
-                )
-        out["missing"] = _normalised_keys(missing, f"{key}.missing", name)
-        overlap = set(out["missing"]) & set(out.get("recode", {}))
-        if overlap:
-            raise MappingError(
-                name,
-                "source code is both recoded and missing",
-                f"{key}.missing",
-                sorted(overlap, key=str)[0],
-            )
-
-    fmt = spec.get("format")
-    if fmt is not None:
-        if kind != "date":
-            raise MappingError(
-                name, "format is only allowed for date variables", f"{key}.format", fmt
-            )
-        if not isinstance(fmt, str) or "%" not in fmt:
-            raise MappingError(
-                name, "must be a strptime format such as '%d/%m/%Y'", f"{key}.format", fmt
-            )
-        out["format"] = fmt
-
-    label = spec.get("label")
-    if label is not None:
-        if not isinstance(label, str) or not label.strip():
-            raise MappingError(
-                name,
-                "must be the expected SPSS variable label (non-empty text)",
-                f"{key}.label",
-                label,
-            )
-        out["label"] = label
-    return out
+    return problems
 
 
-def _normalised_keys(mapping, key, name):
-    out = {}
-    for src, target in mapping.items():
-        norm = _norm(src)
-        if norm is None:
-            raise MappingError(
-                name,
-                "a missing value cannot be a source code (system-missing is handled automatically)",
-                key,
-                src,
-            )
-        if norm in out:
-            raise MappingError(name, "source code listed twice", key, src)
-        out[norm] = target
-    return out
+def delivery_problems(df, meta, mapping, file_name):
+    """Every problem of one delivery at once, instead of the first.
 
-
-def load_mapping(path):
-    """Read and validate one harmonisation mapping.
+    Runs the checks of :func:`harmonise_file` one by one and collects what
+    they find: the file as a whole, unknown and absent variables, the ids,
+    then each mapped variable on its own (its declared missing codes, its
+    labels, its values). Routing and the rows without answers are checked
+    last, only when everything before passed.
 
     Parameters
     ----------
-    path : str or pathlib.Path
-        A ``data/mappings/gemeente_x.yaml`` file.
+    df, meta, mapping, file_name
+        As for :func:`harmonise_file`; ``mapping`` already validated.
 
     Returns
     -------
-    dict
-        The validated mapping (see :func:`validate_mapping`).
-
-    Raises
-    ------
-    MappingError
-        If the file cannot be parsed or does not fit the codebook; the message
-        names the mapping file and the offending key.
+    problems : list of DeliveryError
+        Empty when the file harmonises.
+    result : tuple or None
+        :func:`harmonise_file`'s ``(harmonised, log)`` when the file
+        harmonises.
     """
-    path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise MappingError(path.name, f"cannot be read ({exc})") from exc
-    except UnicodeDecodeError as exc:
-        line = exc.object[: exc.start].count(b"\n") + 1
-        raise MappingError(
-            path.name,
-            f"is not UTF-8 text (byte {exc.object[exc.start]:#04x} on line "
-            f"{line}, probably an accented letter saved "
-            f"as Windows-1252); save the mapping as UTF-8",
-        ) from None
-    try:
-        raw = _load_yaml(text)
-    except _DuplicateKeyError as exc:
-        raise MappingError(
-            path.name,
-            f"key listed twice (line {exc.line}); YAML would keep only the last one",
-            exc.key,
-        ) from None
-    except yaml.YAMLError as exc:
-        raise MappingError(path.name, f"cannot be read as YAML ({exc})") from exc
-    return validate_mapping(raw, path.name)
+    df = df.reset_index(drop=True)
+    problems = []
 
-
-class _DuplicateKeyError(yaml.YAMLError):
-    def __init__(self, key, line):
-        super().__init__(f"duplicate key {key!r} on line {line}")
-        self.key, self.line = key, line
-
-
-class _UniqueKeys:
-    """Mixin for a safe YAML loader: refuse a key listed twice in one dictionary.
-
-    PyYAML silently keeps the last of two equal keys, so a variable listed
-    twice in a mapping would lose its first spec without notice.
-    """
-
-    def construct_mapping(self, node, deep=False):
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            try:
-                duplicate = key in seen
-            except TypeError:  # unhashable key: let PyYAML report it
-                continue
-            if duplicate:
-                raise _DuplicateKeyError(key, key_node.start_mark.line + 1)
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-class _UniqueKeyLoader(_UniqueKeys, yaml.SafeLoader):
-    """The pure-Python safe loader, refusing duplicate keys."""
-
-
-#: The same with libyaml's parser (several times faster), where available.
-_FastUniqueKeyLoader = (
-    type("_FastUniqueKeyLoader", (_UniqueKeys, yaml.CSafeLoader), {})
-    if getattr(yaml, "__with_libyaml__", False)
-    else None
-)
-
-
-#: Characters that send a mapping's text to PyYAML's own parser (see
-#: :func:`_load_yaml`).
-_YAML_SLOW_PATH = re.compile(r"[\t?]")
-
-
-def _load_yaml(text):
-    """Parse a mapping's text as :class:`_UniqueKeyLoader` does, but faster.
-
-    libyaml parses a well-formed mapping to the same data as PyYAML's own
-    parser. Text with a character where the two are known to differ (libyaml
-    accepts some tabs and some ``?`` in flow collections that PyYAML refuses;
-    characters PyYAML's reader refuses), and any text libyaml cannot parse,
-    go to the pure-Python loader, so that what is accepted, and every error
-    message, is exactly PyYAML's.
-    """
-    if (
-        _FastUniqueKeyLoader is not None
-        and not _YAML_SLOW_PATH.search(text)
-        and not yaml.reader.Reader.NON_PRINTABLE.search(text)
-    ):
+    def attempt(step, *args):
         try:
-            return yaml.load(text, Loader=_FastUniqueKeyLoader)  # noqa: S506 - a SafeLoader
-        except yaml.YAMLError:
-            pass  # parse again below for PyYAML's own error
-    return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader
+            return step(*args)
+        except DeliveryError as exc:
+            problems.append(exc)
+            return None
+
+    attempt(_check_file_as_a_whole, df, meta, file_name)
+    if len(df) == 0:
+        return problems, None
+    problems += _accounting_problems(df, meta, mapping, file_name)
+    ids = attempt(_ids, df, mapping, file_name)
+    if ids is None:
+        ids = pd.Series(np.arange(1, len(df) + 1), index=df.index)
+    keep = attempt(_apply_exclusions, df, mapping, file_name)
+    rows, rows_ids = (df.loc[keep[0]], ids[keep[0]]) if keep is not None else (df, ids)
+    book = codebook.load_codebook()["variables"]
+    for var, spec in mapping["variables"].items():
+        if spec["source"] in df.columns:
+            attempt(
+                _harmonise_variable,
+                *(df, rows, meta, spec, var, book[var]["kind"], rows_ids, file_name, []),
+            )
+    if "source" in mapping["recruitment"] and mapping["recruitment"]["source"] in df.columns:
+        attempt(_recruitment, rows, meta, mapping["recruitment"], rows_ids, file_name)
+    if problems:
+        return problems, None
+    return problems, attempt(harmonise_file, df, meta, mapping, file_name)
+
+
+def _apply_exclusions(df, mapping, file_name):
+    """Rows to keep after the mapping's ``exclude`` rules (the first matching rule wins).
+
+    Returns the boolean mask of kept rows and ``{reason: count}``.
+    """
+    excluded = {}
+    keep = np.ones(len(df), dtype=bool)
+    for rule in mapping["exclude"]:
+        col = _source_column(df, rule["source"], file_name, "exclusion")
+        hit = keep & DistinctValues(col).rows(lambda norm, rule=rule: norm in rule["equals"])
+        if hit.any():
+            excluded[rule["reason"]] = excluded.get(rule["reason"], 0) + int(hit.sum())
+            keep &= ~hit
+    return keep, excluded
+
+
+def _harmonise_values(df, rows, meta, mapping, ids, file_name, notes):
+    """One array per codebook variable (the frame is built once, at the end).
+
+    Returns ``result`` (harmonised variable -> array of values, ``resp_id`` a
+    list of text) and ``source_values`` (harmonised variable -> its source
+    column, for the mapped variables). Notes for the merge log (labels the
+    mapping accepts) are appended to ``notes``.
+    """
+    result, source_values = {}, {}
+    for var, var_book in codebook.load_codebook()["variables"].items():
+        kind = var_book["kind"]
+        if var == "resp_id":
+            letter = municipality_id_prefix(mapping["municipality"])
+            result[var] = _resp_ids(letter, ids)
+        elif var == "municipality":
+            result[var] = np.full(len(rows), mapping["municipality"], dtype="int64")
+        elif var == "recruitment":
+            result[var] = _recruitment(rows, meta, mapping["recruitment"], ids, file_name)
+        elif var in mapping["not_asked"]:
+            result[var] = _not_asked_column(kind, len(rows))
+        else:
+            spec = mapping["variables"][var]
+            source_values[var] = rows[spec["source"]]
+            result[var] = _harmonise_variable(
+                df, rows, meta, spec, var, kind, ids, file_name, notes
+            )
+    return result, source_values
+
+
+def _not_asked_column(kind, n):
+    """A variable absent from the file: 97, NaT or NaN for every row."""
+    if kind == "categorical":
+        return np.full(n, codebook.NOT_ASKED, dtype="int64")
+    if kind == "date":
+        return np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
+    return np.full(n, np.nan, dtype="float64")
+
+
+def _harmonise_variable(df, rows, meta, spec, var, kind, ids, file_name, notes):
+    """Check one mapped variable against the file and translate its values."""
+    col = rows[spec["source"]]
+    values = DistinctValues(col)
+    labels = _file_value_labels(meta, spec["source"])
+    _check_declared_missing(df, meta, spec, file_name)
+    _check_variable_label(meta, spec, var, file_name)
+    _check_missing_like_labels(col, meta, spec, var, kind, ids, file_name, values, labels)
+    notes += _check_value_labels(col, spec, var, kind, ids, file_name, values, labels)
+    if kind == "categorical":
+        return _harmonise_categorical(col, var, spec, ids, file_name, labels, values)
+    if kind == "numeric":
+        return _harmonise_numeric(col, var, spec, ids, file_name, values)
+    if kind == "date":
+        return _harmonise_date(col, var, spec, ids, file_name, values)
+    raise ValueError(f"unknown kind {kind!r} of {var!r} in the codebook")  # pragma: no cover
+
+
+def _drop_rows_without_answers(result, n, excluded, file_name):
+    """Mask of rows with at least one substantive answer; the others are logged.
+
+    Raises when no row is left: the file would silently drop out of the
+    merged survey.
+    """
+    empty = _all_missing(result, n)
+    if empty.any():
+        excluded[REASON_ALL_MISSING] = excluded.get(REASON_ALL_MISSING, 0) + int(empty.sum())
+    left = ~empty
+    if not left.any():
+        reasons = "; ".join(f"{r} ({count})" for r, count in excluded.items())
+        raise DeliveryError(
+            file_name,
+            f"no respondent is left after the exclusions ({reasons}): the file "
+            f"would silently drop out of the merged survey",
+        )
+    return left
+
+
+def substantive_variables():
+    """List the codebook variables that hold answers (not administrative).
+
+    Returns
+    -------
+    list of str
+    """
+    return [v for v in codebook.variable_names() if v not in ADMINISTRATIVE]
+
+
+def _all_missing(result, n):
+    """Rows (of ``n``) whose substantive answers are all missing codes or missing.
+
+    ``result`` maps each harmonised variable to its array of values.
+    """
+    book_vars = codebook.load_codebook()["variables"]
+    empty = np.ones(n, dtype=bool)
+    for var in substantive_variables():
+        if book_vars[var]["kind"] == "categorical":
+            empty &= result[var] >= codebook.MISSING_LOW
+        else:
+            empty &= pd.isna(result[var])
+    return empty
+
+
+def _result_frame(result, left):
+    """The harmonised frame of the rows in ``left``, codebook columns in order."""
+    return pd.DataFrame(
+        {
+            var: (
+                pd.Series([r for r, keep_row in zip(column, left) if keep_row], dtype="str")
+                if var == "resp_id"
+                else column[left]
+            )
+            for var, column in result.items()
+        }
+    )
 
 
 # --------------------------------------------------------------------------
-# harmonising one file
+# checks of the file, its variables and labels
 # --------------------------------------------------------------------------
 
 
@@ -690,65 +553,7 @@ def _check_variable_label(meta, spec, var, file_name):
 def _file_value_labels(meta, src):
     """The file's value labels of one variable, keys normalised."""
     labels = (getattr(meta, "variable_value_labels", None) or {}).get(src) or {}
-    return {_norm(code): label for code, label in labels.items()}
-
-
-class _Values:
-    """A source column seen through its distinct values.
-
-    Every distinct value is normalised (:func:`_norm`) once instead of once per
-    row, and checks and translations are made per distinct value and then
-    spread over the rows with ``codes``. Distinct values are in order of first
-    appearance, so "the first distinct value that fails" is the value of the
-    first row that fails. Missing values (NaN, None, NaT) share one extra slot
-    at the end (value ``None``).
-
-    Parameters
-    ----------
-    col : pandas.Series
-        A source column.
-    """
-
-    def __init__(self, col):
-        self.col = col
-        if isinstance(col.dtype, np.dtype) and col.dtype.kind == "f":
-            # Numbers, as pyreadstat returns every numeric variable: their
-            # _norm is int when integral, else the float itself.
-            codes, uniques = pd.factorize(col.to_numpy(), use_na_sentinel=True)
-            values = uniques.tolist()
-            norms = [int(v) if v.is_integer() else v for v in values]
-        else:
-            codes, uniques = pd.factorize(col, use_na_sentinel=True)
-            values = list(uniques)
-            norms = [_norm(v) for v in values]
-        n = len(values)
-        #: Position of each row's distinct value in :attr:`values`.
-        self.codes = np.where(codes < 0, n, codes).astype(np.intp, copy=False)
-        #: Distinct values, then ``None`` for the missing values.
-        self.values = values + [None]
-        #: :func:`_norm` of each distinct value.
-        self.norms = norms + [None]
-
-    def spread(self, per_value, dtype=None):
-        """Per-row array from one entry per distinct value (:attr:`values`)."""
-        return np.asarray(per_value, dtype=dtype)[self.codes]
-
-    def rows(self, predicate):
-        """Boolean row mask: ``predicate(norm)`` of each row's distinct value."""
-        return self.spread([bool(predicate(n)) for n in self.norms], dtype=bool)
-
-    def rows_equal(self, norm):
-        """Rows whose normalised value equals ``norm`` (as ``_norm(v) == norm``)."""
-        return self.rows(lambda n: n == norm)
-
-    def value_at(self, position):
-        """The row's value as iterating the column gives it (a Python scalar)."""
-        return self.col.iloc[position : position + 1].tolist()[0]
-
-
-def _first(mask):
-    """Position of the first True of a boolean array."""
-    return int(np.argmax(mask))
+    return {normalise_value(code): label for code, label in labels.items()}
 
 
 def _check_missing_like_labels(
@@ -760,7 +565,8 @@ def _check_missing_like_labels(
     (or whose declaration got lost) and that the mapping would otherwise take
     as a real answer: an identity-coded item, a ``recode`` key, or a number
     (an age of 99 meaning "no answer"). ``labels``: the file's value labels of
-    the variable (:func:`_file_value_labels`), if already at hand.
+    the variable (:func:`_file_value_labels`), if already at hand. A code
+    whose label the mapping accepts (``accept_labels``) is a real answer.
     """
     if labels is None:
         labels = _file_value_labels(meta, spec["source"])
@@ -768,9 +574,10 @@ def _check_missing_like_labels(
         return
     missing = spec.get("missing", {})
     recode = spec.get("recode")
+    accepted = spec.get("accept_labels", {})
     valid = _categorical_codes(var) if kind == "categorical" else None
     for code, label in labels.items():
-        if code is None or code in missing or not MISSING_LIKE_LABEL.search(str(label)):
+        if code is None or code in missing or code in accepted or not is_missing_like(label):
             continue
         if kind == "categorical":
             used_as_answer = code in recode if recode is not None else code in valid
@@ -779,10 +586,10 @@ def _check_missing_like_labels(
         if not used_as_answer:
             continue  # an unmapped value is refused anyway where it occurs
         if values is None:
-            values = _Values(col)
+            values = DistinctValues(col)
         hits = values.rows_equal(code)
         if hits.any():
-            first = ids.iloc[_first(hits)]
+            first = ids.iloc[first_true(hits)]
             how = (
                 f"recodes it to {recode[code]}"
                 if recode is not None and code in recode
@@ -793,78 +600,187 @@ def _check_missing_like_labels(
                 f"the file labels this value {label!r}, a missing-value code, "
                 f"but does not declare it user-missing and the mapping {how} (harmonised "
                 f"variable {var!r}, {int(hits.sum())} respondent(s), first at source id "
-                f"{first}); list it under 'missing' in the mapping",
+                f"{first}); list it under 'missing' in the mapping: under variables.{var} "
+                f"write missing: {{{_yaml_key(code)}: {missing_code_for(label)}}}",
                 spec["source"],
-                _show(code),
+                display_value(code),
             )
 
 
-#: Largest respondent id: SPSS stores numbers as doubles, which hold every
-#: whole number of up to 15 digits exactly.
-MAX_SOURCE_ID = 10**15 - 1
+def _yaml_key(code):
+    """A source code as it would be written in a YAML flow mapping."""
+    return repr(code) if isinstance(code, str) else str(code)
 
 
-def _id_ok(norm):
-    return (
-        norm is not None
-        and isinstance(norm, int)
-        and not isinstance(norm, bool)
-        and 0 <= norm <= MAX_SOURCE_ID
+def _yaml_flow(mapping):
+    """``{1: 5, 'M': 1}`` as a YAML flow mapping: ``{1: 5, 'M': 1}``."""
+    return "{" + ", ".join(f"{_yaml_key(k)}: {v}" for k, v in mapping.items()) + "}"
+
+
+def _labels_to_check(col, spec, labels):
+    """The labels to compare with the codebook: the file's, or text codes themselves.
+
+    A text variable without value labels ("M"/"V") carries its meaning in
+    its codes: the ``recode`` keys are then checked as if they were labels.
+    """
+    if labels:
+        return labels
+    recode = spec.get("recode") or {}
+    return {code: code for code in recode if isinstance(code, str)}
+
+
+def _check_value_labels(col, spec, var, kind, ids, file_name, values, labels):
+    """Compare the meaning of the file's value labels with what the mapping does.
+
+    Returns the notes for the merge log (labels accepted in the mapping).
+    Raises for a label that names another category than the one the mapping
+    gives its code, a label that names no category (unless accepted), and a
+    labelled code of a numeric variable that occurs in the data without
+    being declared missing or accepted.
+    """
+    if kind == "categorical":
+        value_set = codebook.value_set_name(var) if var != "recruitment" else "recruitment"
+        return _check_category_labels(
+            spec, var, value_set, file_name, _labels_to_check(col, spec, labels)
+        )
+    if kind == "numeric" and labels:
+        return _check_labelled_numbers(spec, var, ids, file_name, values, labels)
+    return []
+
+
+def _translation(spec, code, valid):
+    """The codebook code the mapping gives a source code (None: not mapped)."""
+    missing, recode = spec.get("missing", {}), spec.get("recode")
+    if code in missing:
+        return missing[code]
+    if recode is not None:
+        return recode.get(code)
+    return code if code in valid else None
+
+
+def _check_category_labels(spec, var, value_set, file_name, labels):
+    accepted = spec.get("accept_labels", {})
+    valid = set(codebook.load_codebook()["value_sets"][value_set])
+    book_labels = (
+        codebook.value_labels(var, include_missing=True)
+        if var != "recruitment"
+        else {int(k): v for k, v in codebook.load_codebook()["value_sets"]["recruitment"].items()}
     )
+    notes = []
+    for code, label in labels.items():
+        target = _translation(spec, code, valid)
+        if code is None or target is None:
+            continue  # an unmapped code is refused where it occurs
+        named = categories_named(value_set, label)
+        is_accepted = code in accepted and normalise_label(accepted[code]) == normalise_label(label)
+        if target in named or (not named and target >= codebook.MISSING_LOW):
+            continue
+        if not named and is_missing_like(label):
+            continue  # a missing-value code: _check_missing_like_labels decides
+        if is_accepted:
+            what = (
+                f"noemt categorie {sorted(named)[0]} ({book_labels[sorted(named)[0]]})"
+                if named
+                else "noemt geen categorie van het codeboek"
+            )
+            notes.append(
+                f"label {label!r} van code {_yaml_key(code)} in {spec['source']} {what}; "
+                f"aanvaard in de mapping als {target} ({book_labels.get(target, target)}) "
+                f"voor {var}"
+            )
+            continue
+        raise _label_error(spec, var, value_set, file_name, code, label, target, named, labels)
+    _check_acceptances(spec, var, file_name, labels)
+    return notes
 
 
-def _check_id(value, row, src, file_name):
-    """Raise the error for one respondent id (``row`` counts from 1)."""
-    norm = _norm(value)
-    if norm is None:
-        raise DeliveryError(
-            file_name,
-            f"respondent id is empty in row {row} of the file "
-            "(every respondent needs a unique whole-number id)",
-            src,
+def _label_error(spec, var, value_set, file_name, code, label, target, named, labels):
+    """The error for a label that contradicts the mapping or names no category."""
+    book_labels = {int(k): v for k, v in codebook.load_codebook()["value_sets"][value_set].items()}
+    book_labels.update({int(k): v for k, v in codebook.load_codebook()["missing_codes"].items()})
+    src = spec["source"]
+    accept = f"accept_labels: {{{_yaml_key(code)}: {str(label)!r}}}"
+    stale = ""
+    if code in spec.get("accept_labels", {}):
+        stale = (
+            f" (the mapping accepts {spec['accept_labels'][code]!r} for this code, but the file "
+            f"now labels it {label!r})"
         )
-    if not isinstance(norm, int) or isinstance(norm, bool):
-        raise DeliveryError(file_name, "respondent id must be an integer", src, _show(value))
-    if not 0 <= norm <= MAX_SOURCE_ID:
-        raise DeliveryError(
-            file_name,
-            f"respondent id must lie in 0-{MAX_SOURCE_ID} (a whole number of at most 15 digits)",
-            src,
-            norm,
+    if named:
+        other = sorted(named)[0]
+        proposed, missing, _ = propose_recode(value_set, labels)
+        proposed = {k: v for k, v in proposed.items() if k not in spec.get("missing", {})}
+        missing = {**missing, **spec.get("missing", {})}
+        with_missing = f", missing: {_yaml_flow(missing)}" if missing else ""
+        problem = (
+            f"the file labels this code {label!r}, which is the codebook's category {other} "
+            f"{book_labels[other]!r} of {var!r}, but the mapping turns it into {target} "
+            f"{book_labels.get(target, '')!r}: a reversed scale or swapped codes?{stale} "
+            f"If the labels are right, write under variables.{var}: recode: "
+            f"{_yaml_flow(proposed)}{with_missing}; if the codes are right and the label is "
+            f"wrong, write "
+            f"{accept}"
         )
-
-
-def _ids(df, mapping, file_name):
-    src = mapping["id"]
-    col = _source_column(df, src, file_name, "id")
-    if pd.api.types.is_float_dtype(col.dtype) or pd.api.types.is_integer_dtype(col.dtype):
-        # Numbers (how pyreadstat returns every numeric SPSS variable): checked
-        # as a whole, since ids are (nearly) all distinct.
-        numbers = col.to_numpy(dtype="float64", na_value=np.nan)
-        with np.errstate(invalid="ignore"):
-            bad = ~((numbers == np.floor(numbers)) & (numbers >= 0) & (numbers <= MAX_SOURCE_ID))
-        ids = np.where(bad, 0, numbers).astype("int64")
     else:
-        values = _Values(col)
-        ok = [_id_ok(n) for n in values.norms]
-        bad = ~values.spread(ok, dtype=bool)
-        ids = values.spread([n if good else 0 for n, good in zip(values.norms, ok)], dtype="int64")
-    if bad.any():
-        row = _first(bad)
-        _check_id(col.iloc[row : row + 1].tolist()[0], row + 1, src, file_name)
-        raise AssertionError("unreachable: the id check must fail")  # pragma: no cover
-    ids = pd.Series(ids, index=df.index, dtype="int64")
-    duplicated = ids.duplicated()
-    if duplicated.any():
-        raise DeliveryError(
-            file_name, "duplicate respondent id", src, int(ids.iloc[_first(duplicated.to_numpy())])
+        problem = (
+            f"the file labels this code {label!r}, which names no category of {var!r} "
+            f"in the codebook (the mapping turns it into {target} "
+            f"{book_labels.get(target, '')!r}){stale}. Check what the code means; if "
+            f"{target} is right, accept the label under variables.{var}: {accept} (or add "
+            f"the wording to 'synonyms' in {codebook.CODEBOOK_FILE} if every group may use it)"
         )
-    return ids
+    return DeliveryError(file_name, problem, src, display_value(code))
 
 
-def _resp_ids(letter, ids):
-    """``resp_id`` per row: the letter plus the id zero-padded to at least 4 digits."""
-    return [f"{letter}{i:04d}" for i in ids.tolist()]
+def _check_acceptances(spec, var, file_name, labels):
+    """Every ``accept_labels`` entry names a code the file labels."""
+    for code, text in spec.get("accept_labels", {}).items():
+        if code not in labels:
+            raise DeliveryError(
+                file_name,
+                f"the mapping accepts the label {text!r} for this code (variables.{var}."
+                f"accept_labels), but the file has no value label for it: remove the entry",
+                spec["source"],
+                display_value(code),
+            )
+
+
+def _check_labelled_numbers(spec, var, ids, file_name, values, labels):
+    """A labelled code on a numeric variable is a missing code unless the mapping says not.
+
+    An age of 99 labelled "Wil ik niet zeggen" (declared missing or not)
+    must never reach the processed data as an age: where such a code occurs
+    it has to be listed under ``missing`` (it then becomes system-missing) or
+    accepted as a real value under ``accept_labels``.
+    """
+    accepted = spec.get("accept_labels", {})
+    notes = []
+    for code, label in labels.items():
+        if code is None or code in spec.get("missing", {}):
+            continue
+        if code in accepted and normalise_label(accepted[code]) == normalise_label(label):
+            notes.append(
+                f"label {label!r} van waarde {_yaml_key(code)} in {spec['source']} aanvaard "
+                f"in de mapping: {code} blijft een geldige waarde van {var}"
+            )
+            continue
+        hits = values.rows_equal(code)
+        if hits.any():
+            first = ids.iloc[first_true(hits)]
+            raise DeliveryError(
+                file_name,
+                f"the file labels this value {label!r} (harmonised variable {var!r}, "
+                f"{int(hits.sum())} respondent(s), first at source id {first}); a labelled "
+                f"code on a numeric variable is a missing code unless the mapping says "
+                f"otherwise: under variables.{var} write missing: {{{_yaml_key(code)}: "
+                f"{missing_code_for(label)}}} (it then becomes system-missing), or, if "
+                f"{display_value(code)} is a real value, accept_labels: "
+                f"{{{_yaml_key(code)}: {str(label)!r}}}",
+                spec["source"],
+                display_value(code),
+            )
+    _check_acceptances(spec, var, file_name, labels)
+    return notes
 
 
 def _check_declared_missing(df, meta, spec, file_name):
@@ -875,7 +791,7 @@ def _check_declared_missing(df, meta, spec, file_name):
     recode = spec.get("recode") or {}
     values = None
     for rng in ranges:
-        lo, hi = _norm(rng.get("lo")), _norm(rng.get("hi"))
+        lo, hi = normalise_value(rng.get("lo")), normalise_value(rng.get("hi"))
         if lo == hi:
             if lo in recode:
                 raise DeliveryError(
@@ -896,7 +812,7 @@ def _check_declared_missing(df, meta, spec, file_name):
                 )
             continue
         if values is None:
-            values = _Values(df[src])
+            values = DistinctValues(df[src])
         # Distinct values in order of first appearance: the first that fails
         # is the value of the first row that fails.
         for norm in values.norms:
@@ -910,13 +826,157 @@ def _check_declared_missing(df, meta, spec, file_name):
                 )
 
 
+# --------------------------------------------------------------------------
+# respondent ids
+# --------------------------------------------------------------------------
+
+
+#: Largest respondent id: SPSS stores numbers as doubles, which hold every
+#: whole number of up to 15 digits exactly.
+MAX_SOURCE_ID = 10**15 - 1
+
+
+def _id_ok(norm):
+    return (
+        norm is not None
+        and isinstance(norm, int)
+        and not isinstance(norm, bool)
+        and 0 <= norm <= MAX_SOURCE_ID
+    )
+
+
+def _check_id(value, row, src, file_name):
+    """Raise the error for one respondent id (``row`` counts from 1)."""
+    norm = normalise_value(value)
+    if norm is None:
+        raise DeliveryError(
+            file_name,
+            f"respondent id is empty in row {row} of the file "
+            "(every respondent needs a unique whole-number id)",
+            src,
+        )
+    if not isinstance(norm, int) or isinstance(norm, bool):
+        raise DeliveryError(
+            file_name, "respondent id must be an integer", src, display_value(value)
+        )
+    if not 0 <= norm <= MAX_SOURCE_ID:
+        raise DeliveryError(
+            file_name,
+            f"respondent id must lie in 0-{MAX_SOURCE_ID} (a whole number of at most 15 digits)",
+            src,
+            norm,
+        )
+
+
+def _ids(df, mapping, file_name):
+    src = mapping["id"]
+    col = _source_column(df, src, file_name, "id")
+    if pd.api.types.is_float_dtype(col.dtype) or pd.api.types.is_integer_dtype(col.dtype):
+        # Numbers (how pyreadstat returns every numeric SPSS variable): checked
+        # as a whole, since ids are (nearly) all distinct.
+        numbers = col.to_numpy(dtype="float64", na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            bad = ~((numbers == np.floor(numbers)) & (numbers >= 0) & (numbers <= MAX_SOURCE_ID))
+        ids = np.where(bad, 0, numbers).astype("int64")
+    else:
+        values = DistinctValues(col)
+        if any(isinstance(n, str) for n in values.norms):
+            return _text_ids(col, values, src, file_name)
+        ok = [_id_ok(n) for n in values.norms]
+        bad = ~values.spread(ok, dtype=bool)
+        ids = values.spread([n if good else 0 for n, good in zip(values.norms, ok)], dtype="int64")
+    if bad.any():
+        row = first_true(bad)
+        _check_id(col.iloc[row : row + 1].tolist()[0], row + 1, src, file_name)
+        raise AssertionError("unreachable: the id check must fail")  # pragma: no cover
+    ids = pd.Series(ids, index=df.index, dtype="int64")
+    duplicated = ids.duplicated()
+    if duplicated.any():
+        raise DeliveryError(
+            file_name,
+            "duplicate respondent id",
+            src,
+            int(ids.iloc[first_true(duplicated.to_numpy())]),
+        )
+    return ids
+
+
+#: A text respondent id as online survey tools export them (``R_1a2B3c``).
+TEXT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def _text_ids(col, values, src, file_name):
+    """Text respondent ids, kept as delivered (only surrounding spaces dropped).
+
+    An id column that holds any text that is not a whole number (an online
+    survey's ``R_1a2B3c``) is taken as text: every id must then be a letter
+    or digit followed by letters, digits, ``_``, ``.`` or ``-`` (at most 64
+    characters), and unique, also when case is ignored.
+    """
+    texts = []
+    for value in values.values[:-1]:
+        text = str(value).strip()
+        texts.append(text if TEXT_ID.match(text) else None)
+    texts.append(None)  # missing values
+    bad = values.spread([t is None for t in texts], dtype=bool)
+    if bad.any():
+        row = first_true(bad)
+        value = values.value_at(row)
+        if is_missing(value):
+            raise DeliveryError(
+                file_name,
+                f"respondent id is empty in row {row + 1} of the file "
+                "(every respondent needs a unique id)",
+                src,
+            )
+        raise DeliveryError(
+            file_name,
+            "text respondent id must start with a letter or digit and hold only letters, "
+            "digits, '_', '.' and '-' (at most 64 characters)",
+            src,
+            value,
+        )
+    ids = pd.Series(values.spread(texts, dtype=object), index=col.index, dtype=object)
+    folded = ids.str.casefold()
+    duplicated = folded.duplicated()
+    if duplicated.any():
+        row = first_true(duplicated.to_numpy())
+        first = ids[folded == folded.iloc[row]].iloc[0]
+        same = (
+            "duplicate respondent id"
+            if first == ids.iloc[row]
+            else (
+                f"respondent id differs only in case from {first!r} (ids must stay unique "
+                f"when case is ignored)"
+            )
+        )
+        raise DeliveryError(file_name, same, src, ids.iloc[row])
+    return ids
+
+
+def _resp_ids(letter, ids):
+    """``resp_id`` per row: the letter plus the id zero-padded to at least 4 digits.
+
+    Text ids (:func:`_text_ids`) keep their text after the letter and a
+    hyphen: ``J-R_1a2B3c``.
+    """
+    if ids.dtype == object:
+        return [f"{letter}-{i}" for i in ids.tolist()]
+    return [f"{letter}{i:04d}" for i in ids.tolist()]
+
+
+# --------------------------------------------------------------------------
+# translating values
+# --------------------------------------------------------------------------
+
+
 def _harmonise_categorical(col, var, spec, ids, file_name, file_labels=None, values=None):
     file_labels = file_labels or {}
     recode = spec.get("recode")
     missing = spec.get("missing", {})
     valid = _categorical_codes(var)
     src = spec["source"]
-    values = values if values is not None else _Values(col)
+    values = values if values is not None else DistinctValues(col)
     lookup = {}
     for value, norm in zip(values.values[:-1], values.norms[:-1]):
         if norm is None or norm in lookup:
@@ -929,7 +989,7 @@ def _harmonise_categorical(col, var, spec, ids, file_name, file_labels=None, val
             lookup[norm] = norm
         else:
             hits = values.rows_equal(norm)
-            first = ids.iloc[_first(hits)]
+            first = ids.iloc[first_true(hits)]
             allowed = "a recode key" if recode is not None else f"a codebook code {sorted(valid)}"
             file_label = file_labels.get(norm)
             labelled = f"; the file labels it {file_label!r}" if file_label else ""
@@ -939,14 +999,14 @@ def _harmonise_categorical(col, var, spec, ids, file_name, file_labels=None, val
                 f"(harmonised variable {var!r}, {int(hits.sum())} respondent(s), first at "
                 f"source id {first}{labelled})",
                 src,
-                _show(value),
+                display_value(value),
             )
     if var not in codebook.FILTERS:
         # A group may declare its "not applicable" code on every item; it must
         # not occur in a question without routing.
         for norm, code in lookup.items():
             if code == codebook.NOT_APPLICABLE:
-                first = ids.iloc[_first(values.rows_equal(norm))]
+                first = ids.iloc[first_true(values.rows_equal(norm))]
                 raise DeliveryError(
                     file_name,
                     f"'not applicable' code in a question without routing "
@@ -960,7 +1020,7 @@ def _harmonise_categorical(col, var, spec, ids, file_name, file_labels=None, val
 
 def _numeric_value(value, rid, var, src, missing, file_name):
     """One numeric source value as float (NaN when missing), or a DeliveryError."""
-    norm = _norm(value)
+    norm = normalise_value(value)
     if norm is None or norm in missing:
         return np.nan
     if isinstance(norm, str):
@@ -968,11 +1028,11 @@ def _numeric_value(value, rid, var, src, missing, file_name):
             norm = float(norm.replace(",", "."))
         except ValueError:
             raise DeliveryError(
-                file_name, f"{var} must be numeric (source id {rid})", src, _show(value)
+                file_name, f"{var} must be numeric (source id {rid})", src, display_value(value)
             ) from None
     if not float(norm).is_integer():
         raise DeliveryError(
-            file_name, f"{var} must be a whole number (source id {rid})", src, _show(value)
+            file_name, f"{var} must be a whole number (source id {rid})", src, display_value(value)
         )
     return float(norm)
 
@@ -993,7 +1053,7 @@ def _per_value(values, convert, ids):
             out.append(None)
             bad.append(True)
     if any(bad):
-        row = _first(values.spread(bad, dtype=bool))
+        row = first_true(values.spread(bad, dtype=bool))
         convert(values.value_at(row), ids.iloc[row])
         raise AssertionError("unreachable: the conversion must fail")  # pragma: no cover
     return out
@@ -1002,7 +1062,7 @@ def _per_value(values, convert, ids):
 def _harmonise_numeric(col, var, spec, ids, file_name, values=None):
     missing = spec.get("missing", {})
     src = spec["source"]
-    values = values if values is not None else _Values(col)
+    values = values if values is not None else DistinctValues(col)
     out = _per_value(
         values, lambda value, rid: _numeric_value(value, rid, var, src, missing, file_name), ids
     )
@@ -1011,7 +1071,7 @@ def _harmonise_numeric(col, var, spec, ids, file_name, values=None):
 
 def _date_value(value, rid, var, src, missing, fmt, file_name):
     """One date source value as Timestamp (NaT when missing), or a DeliveryError."""
-    if _is_missing(value) or _norm(value) in missing:
+    if is_missing(value) or normalise_value(value) in missing:
         return pd.NaT
     if isinstance(value, (dt.date, np.datetime64)):  # SPSS date (pyreadstat)
         return pd.Timestamp(value).normalize()  # SPSS DATETIME: keep the day
@@ -1023,28 +1083,56 @@ def _date_value(value, rid, var, src, missing, fmt, file_name):
                 src,
                 value,
             )
-        try:
-            return pd.Timestamp(dt.datetime.strptime(value.strip(), fmt))
-        except ValueError:
+        day = _text_date(value, fmt)
+        if day is None:
             raise DeliveryError(
                 file_name,
                 f"{var} does not match format {fmt!r} (source id {rid})",
                 src,
                 value,
-            ) from None
+            )
+        return day
     raise DeliveryError(
         file_name,
         f"{var} is neither an SPSS date nor text with a 'format' (source id {rid})",
         src,
-        _show(value),
+        display_value(value),
     )
+
+
+#: A time of day after a date: ``14:05``, ``14:05:33``, ``14:05:33.120``.
+_TIME_PART = re.compile(r"^(?P<date>.+?)[ T]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*$")
+#: strptime directives of a time of day.
+_TIME_DIRECTIVES = re.compile(r"%[HIMSfpXc]")
+
+
+def _text_date(value, fmt):
+    """The day of a text date (a Timestamp), or None when it does not fit ``fmt``.
+
+    A time part is allowed: either ``fmt`` has time directives
+    (``%d/%m/%Y %H:%M``), or the text carries a time after the date that
+    ``fmt`` describes (``2020-02-03 14:05:33`` with ``%Y-%m-%d``, as online
+    survey tools export their start dates). Only the day is kept.
+    """
+    text = value.strip()
+    try:
+        return pd.Timestamp(dt.datetime.strptime(text, fmt)).normalize()
+    except ValueError:
+        pass
+    match = _TIME_PART.match(text)
+    if match is None or _TIME_DIRECTIVES.search(fmt):
+        return None
+    try:
+        return pd.Timestamp(dt.datetime.strptime(match["date"], fmt)).normalize()
+    except ValueError:
+        return None
 
 
 def _harmonise_date(col, var, spec, ids, file_name, values=None):
     missing = spec.get("missing", {})
     fmt = spec.get("format")
     src = spec["source"]
-    values = values if values is not None else _Values(col)
+    values = values if values is not None else DistinctValues(col)
     out = _per_value(
         values, lambda value, rid: _date_value(value, rid, var, src, missing, fmt, file_name), ids
     )
@@ -1052,24 +1140,38 @@ def _harmonise_date(col, var, spec, ids, file_name, values=None):
     return days[values.codes]
 
 
-def _recruitment(df, spec, ids, file_name):
+def _recruitment(df, meta, spec, ids, file_name):
     if "value" in spec:
         return np.full(len(df), spec["value"], dtype="int64")
     src = spec["source"]
     col = _source_column(df, src, file_name, "recruitment")
+    labels = _file_value_labels(meta, src)
+    if labels or spec["recode"] is not None:
+        _check_category_labels(
+            {"source": src, "recode": spec["recode"] if spec["recode"] is not None else None},
+            "recruitment",
+            "recruitment",
+            file_name,
+            _labels_to_check(col, {"recode": spec["recode"]}, labels),
+        )
     valid = _categorical_codes("recruitment")
-    values = _Values(col)
+    values = DistinctValues(col)
     out = [spec["recode"].get(n) if spec["recode"] is not None else n for n in values.norms]
     bad = values.spread([code not in valid for code in out], dtype=bool)
     if bad.any():
-        row = _first(bad)
+        row = first_true(bad)
         raise DeliveryError(
             file_name,
             f"recruitment value not in the mapping's recode (source id {ids.iloc[row]})",
             src,
-            _show(values.value_at(row)),
+            display_value(values.value_at(row)),
         )
     return values.spread([c if c in valid else 0 for c in out], dtype="int64")
+
+
+# --------------------------------------------------------------------------
+# routing
+# --------------------------------------------------------------------------
 
 
 def _describe(alternatives):
@@ -1099,507 +1201,22 @@ def _apply_routing(result, specs, source_values, ids, file_name):
         src = specs[var]["source"]
         wrong = ~applies & np.isin(values, sorted(answer_codes(var)))
         if wrong.any():
-            i = _first(wrong)
+            i = first_true(wrong)
             raise DeliveryError(
                 file_name,
                 f"answer given where the question does not apply "
                 f"(asked only if {_describe(alternatives)}; source id {ids.iloc[i]})",
                 src,
-                _show(source_values[var].iloc[i]),
+                display_value(source_values[var].iloc[i]),
             )
         na_given = applies & (values == codebook.NOT_APPLICABLE)
         if na_given.any():
-            i = _first(na_given)
+            i = first_true(na_given)
             raise DeliveryError(
                 file_name,
                 f"coded 'not applicable' although the routing asks the "
                 f"question (source id {ids.iloc[i]})",
                 src,
-                _show(source_values[var].iloc[i]),
+                display_value(source_values[var].iloc[i]),
             )
         result[var] = np.where(applies, values, codebook.NOT_APPLICABLE).astype("int64")
-
-
-def harmonise_file(  # noqa: C901, PLR0915 - cut up with the harmonise split
-    df, meta, mapping, file_name
-):
-    """Harmonise one delivery with its mapping.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        The source file as read by :func:`helpers.data.sav.read_sav` (codes, user-
-        missing codes kept).
-    meta : pyreadstat.metadata_container or None
-        Its metadata; ``meta.missing_ranges`` is checked against the mapping.
-    mapping : dict
-        The file's mapping (validated with :func:`validate_mapping` if it was
-        not already).
-    file_name : str
-        Name of the source file, for error messages and the log.
-
-    Returns
-    -------
-    harmonised : pandas.DataFrame
-        The codebook's columns in codebook order, one row per retained
-        respondent, in source order (index reset).
-    log : dict
-        ``file``, ``municipality``, ``design``, ``rows_read``,
-        ``rows_written``, ``rows_excluded`` and ``excluded``
-        (``{reason: count}``, in order of first use).
-
-    Raises
-    ------
-    DeliveryError
-        Naming the file, the source variable and the offending value.
-    """
-    mapping = validate_mapping(mapping, f"mapping of {file_name}")
-    book_vars = codebook.load_codebook()["variables"]
-    df = df.reset_index(drop=True)
-    specs = mapping["variables"]
-
-    # 0. The file as a whole.
-    if len(df) == 0:
-        raise DeliveryError(
-            file_name,
-            "the file holds no respondents (0 rows): was the data "
-            "exported before the answers were entered, or filtered?",
-        )
-    folded = {}
-    for column in df.columns:
-        other = folded.setdefault(str(column).casefold(), column)
-        if other != column:
-            raise DeliveryError(
-                file_name,
-                f"two variables whose names differ only in case ({other!r} and "
-                f"{column!r}); SPSS variable names are case-insensitive, rename one",
-                column,
-            )
-    _check_text_encoding(meta, file_name)
-
-    # 1. Every source variable must be accounted for, and vice versa. Names
-    #    the mapping gives but the file lacks come first: a typo in the
-    #    mapping then shows as itself, not as the real variable being unknown.
-    for var, spec in specs.items():
-        _source_column(df, spec["source"], file_name, f"source of {var!r}", extract=False)
-    _source_column(df, mapping["id"], file_name, "id", extract=False)
-    for src in mapping["drop"]:
-        _source_column(df, src, file_name, "dropped", extract=False)
-    known = {mapping["id"], *mapping["drop"], *(r["source"] for r in mapping["exclude"])}
-    known |= {spec["source"] for spec in specs.values()}
-    if "source" in mapping["recruitment"]:
-        known.add(mapping["recruitment"]["source"])
-    for column in df.columns:
-        if column not in known:
-            label = (getattr(meta, "column_names_to_labels", None) or {}).get(column)
-            labelled = f" (label {label!r})" if label else ""
-            raise DeliveryError(
-                file_name,
-                f"variable{labelled} not in the mapping: map it under "
-                f"'variables' or list it under 'drop' with a reason",
-                column,
-            )
-
-    ids = _ids(df, mapping, file_name)
-
-    # 2. Row exclusions from the mapping (before value checks: test entries
-    #    need not hold valid answers). The first matching rule wins.
-    excluded = {}
-    keep = np.ones(len(df), dtype=bool)
-    for rule in mapping["exclude"]:
-        col = _source_column(df, rule["source"], file_name, "exclusion")
-        hit = keep & _Values(col).rows_equal(rule["equals"])
-        if hit.any():
-            excluded[rule["reason"]] = excluded.get(rule["reason"], 0) + int(hit.sum())
-            keep &= ~hit
-    rows = df.loc[keep]
-    rows_ids = ids[keep]
-
-    # 3. Values: one array per variable (the frame is built once, at the end).
-    result = {}
-    source_values = {}
-    for var, var_book in book_vars.items():
-        kind = var_book["kind"]
-        if var == "resp_id":
-            letter = municipality_id_prefix(mapping["municipality"])
-            result[var] = _resp_ids(letter, rows_ids)  # a list of str
-        elif var == "municipality":
-            result[var] = np.full(len(rows), mapping["municipality"], dtype="int64")
-        elif var == "recruitment":
-            result[var] = _recruitment(rows, mapping["recruitment"], rows_ids, file_name)
-        elif var in mapping["not_asked"]:
-            if kind == "categorical":
-                result[var] = np.full(len(rows), codebook.NOT_ASKED, dtype="int64")
-            elif kind == "date":
-                result[var] = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[s]")
-            else:
-                result[var] = np.full(len(rows), np.nan, dtype="float64")
-        else:
-            spec = specs[var]
-            col = rows[spec["source"]]
-            source_values[var] = col
-            values = _Values(col)
-            labels = _file_value_labels(meta, spec["source"])
-            _check_declared_missing(df, meta, spec, file_name)
-            _check_variable_label(meta, spec, var, file_name)
-            _check_missing_like_labels(
-                col, meta, spec, var, kind, rows_ids, file_name, values, labels
-            )
-            if kind == "categorical":
-                result[var] = _harmonise_categorical(
-                    col, var, spec, rows_ids, file_name, labels, values
-                )
-            elif kind == "numeric":
-                result[var] = _harmonise_numeric(col, var, spec, rows_ids, file_name, values)
-            elif kind == "date":
-                result[var] = _harmonise_date(col, var, spec, rows_ids, file_name, values)
-            else:  # pragma: no cover - codebook kinds are fixed
-                raise ValueError(f"unknown kind {kind!r} of {var!r} in the codebook")
-
-    # 4. Routing.
-    _apply_routing(result, specs, source_values, rows_ids, file_name)
-
-    # 5. Rows without any substantive answer.
-    empty = _all_missing(result, len(rows))
-    if empty.any():
-        excluded[REASON_ALL_MISSING] = excluded.get(REASON_ALL_MISSING, 0) + int(empty.sum())
-    left = ~empty
-
-    if not left.any():
-        reasons = "; ".join(f"{r} ({n})" for r, n in excluded.items())
-        raise DeliveryError(
-            file_name,
-            f"no respondent is left after the exclusions ({reasons}): the file "
-            f"would silently drop out of the merged survey",
-        )
-
-    result = pd.DataFrame(
-        {
-            var: (
-                pd.Series([r for r, keep_row in zip(column, left) if keep_row], dtype="str")
-                if var == "resp_id"
-                else column[left]
-            )
-            for var, column in result.items()
-        }
-    )
-    log = {
-        "file": file_name,
-        "municipality": mapping["municipality"],
-        "design": mapping["design"],
-        "rows_read": len(df),
-        "rows_written": len(result),
-        "rows_excluded": sum(excluded.values()),
-        "excluded": excluded,
-    }
-    return result, log
-
-
-def substantive_variables():
-    """List the codebook variables that hold answers (not administrative).
-
-    Returns
-    -------
-    list of str
-    """
-    return [v for v in codebook.variable_names() if v not in ADMINISTRATIVE]
-
-
-def _all_missing(result, n):
-    """Rows (of ``n``) whose substantive answers are all missing codes or missing.
-
-    ``result`` maps each harmonised variable to its array of values.
-    """
-    book_vars = codebook.load_codebook()["variables"]
-    empty = np.ones(n, dtype=bool)
-    for var in substantive_variables():
-        if book_vars[var]["kind"] == "categorical":
-            empty &= result[var] >= codebook.MISSING_LOW
-        else:
-            empty &= pd.isna(result[var])
-    return empty
-
-
-# --------------------------------------------------------------------------
-# merging
-# --------------------------------------------------------------------------
-
-MERGE_LOG_COLUMNS = [
-    "file",
-    "municipality",
-    "design",
-    "rows_read",
-    "rows_written",
-    "rows_excluded",
-    "reason",
-]
-
-
-def _format_reasons(excluded):
-    return "; ".join(f"{reason} ({count})" for reason, count in excluded.items())
-
-
-def load_mappings(mappings_dir):
-    """Read every mapping of a folder and check they fit together.
-
-    Parameters
-    ----------
-    mappings_dir : str or pathlib.Path
-        Folder with one ``*.yaml`` mapping per raw file.
-
-    Returns
-    -------
-    list of dict
-        Validated mappings, sorted by municipality code.
-
-    Raises
-    ------
-    MappingError
-        If the folder holds no mapping, or two mappings share a municipality
-        or a file.
-    """
-    mappings_dir = Path(mappings_dir)
-    paths = sorted(p for p in mappings_dir.glob("*") if p.suffix.lower() in (".yaml", ".yml"))
-    if not paths:
-        raise MappingError(str(mappings_dir), "no mapping (*.yaml) found in the mappings folder")
-    mappings, by_muni, by_file = [], {}, {}
-    for path in paths:
-        mapping = load_mapping(path)
-        mapping["_mapping_file"] = path.name
-        muni, file = mapping["municipality"], mapping["file"]
-        if muni in by_muni:
-            raise MappingError(
-                path.name, f"municipality already mapped by {by_muni[muni]!r}", "municipality", muni
-            )
-        if file.lower() in by_file:
-            raise MappingError(
-                path.name, f"file already mapped by {by_file[file.lower()]!r}", "file", file
-            )
-        by_muni[muni] = by_file[file.lower()] = path.name
-        mappings.append(mapping)
-    return sorted(mappings, key=lambda m: m["municipality"])
-
-
-def _declared_encoding(data):
-    """The character encoding named in a .sav file's encoding record, if any."""
-    marker = struct.pack("<3i", 7, 20, 1)
-    i = data.find(marker)
-    if i < 0 or i + 16 > len(data):
-        return None
-    (count,) = struct.unpack("<i", data[i + 12 : i + 16])
-    name = data[i + 16 : i + 16 + count]
-    return name.decode("ascii", "replace") if 0 < count < 64 else None
-
-
-def _what_is_it(head):
-    """A guess at what a non-SPSS file is, from its first bytes."""
-    if head.startswith(b"PK\x03\x04"):
-        return "a ZIP archive, e.g. an Excel .xlsx workbook"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "an old Microsoft Office file, e.g. an Excel .xls workbook"
-    if head.startswith(b"%PDF"):
-        return "a PDF document"
-    if head.startswith(b"SPSS PORT FILE") or b"SPSS PORT FILE" in head[:512]:
-        return "an SPSS portable (.por) file"
-    text = head.lstrip(b"\xef\xbb\xbf")
-    try:
-        first = text.decode("utf-8").splitlines()[0] if text else ""
-    except UnicodeDecodeError:
-        try:
-            first = text.decode("cp1252").splitlines()[0]
-        except (UnicodeDecodeError, IndexError):
-            return "binary data of an unknown kind"
-    except IndexError:
-        first = ""
-    return f"text (it starts with {first[:60]!r}), e.g. a CSV file renamed to .sav"
-
-
-def read_delivery(path):
-    """Read one raw delivery, explaining what is wrong when it cannot be read.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path
-        A ``.sav`` file.
-
-    Returns
-    -------
-    df, meta
-        As :func:`helpers.data.sav.read_sav` (user-missing codes kept).
-
-    Raises
-    ------
-    DeliveryError
-        If the file is empty, not an SPSS system file (with a guess at what
-        it is), truncated, or its text does not fit its declared encoding.
-    """
-    path = Path(path)
-    if path.is_file() and path.stat().st_size == 0:
-        raise DeliveryError(
-            path.name,
-            "file is empty (0 bytes): the upload or copy went wrong; deliver the file again",
-        )
-    with open(path, "rb") as fh:
-        head = fh.read(4096)
-    if head[:4] not in (b"$FL2", b"$FL3"):
-        raise DeliveryError(
-            path.name,
-            f"cannot be read as an SPSS .sav file: its content looks like "
-            f"{_what_is_it(head)}; "
-            f"save the data from SPSS as a .sav file (File > Save As)",
-        )
-    try:
-        return read_sav(path)
-    except DeliveryError as exc:
-        cause = str(exc.__cause__ or exc)
-        if "encoding" in cause.lower():
-            declared = _declared_encoding(path.read_bytes()) or "none (assumed UTF-8)"
-            raise DeliveryError(
-                path.name,
-                f"cannot be read as an SPSS .sav file: text in the file "
-                f"(labels or values) is not valid in the "
-                f"character encoding the file declares ({declared}); save the file again from "
-                f"SPSS (Unicode mode) ({cause})",
-            ) from exc
-        if "expected number of rows" in cause or "unable to read" in cause.lower():
-            raise DeliveryError(
-                path.name,
-                f"cannot be read as an SPSS .sav file: it is truncated or "
-                f"damaged (an interrupted upload or "
-                f"copy?); deliver it again ({cause})",
-            ) from exc
-        raise
-
-
-def scan_raw_folder(raw_dir, mappings):
-    """Match the raw folder's files to the mappings.
-
-    Parameters
-    ----------
-    raw_dir : pathlib.Path
-        Folder with the raw deliveries.
-    mappings : list of dict
-        Validated mappings (:func:`load_mappings`).
-
-    Returns
-    -------
-    present : dict
-        ``{file name in lower case: path}`` of the mapped ``.sav`` files.
-    decisions : list of dict
-        ``{"file", "decision"}`` for every entry that is not read (a non-SPSS
-        file or a folder), in name order.
-
-    Raises
-    ------
-    DeliveryError
-        If two files differ only in case, an SPSS file (``.sav``, ``.zsav``,
-        ``.por``) has no mapping, or a mapping's file is absent.
-    """
-    mapped = {m["file"].lower(): m for m in mappings}
-    present, decisions, by_lower = {}, [], {}
-    for entry in sorted(raw_dir.iterdir(), key=lambda p: p.name):
-        lower = entry.name.lower()
-        if lower in by_lower:
-            raise DeliveryError(
-                entry.name,
-                f"two files in the raw folder whose names differ only in case "
-                f"({by_lower[lower]!r} and {entry.name!r}): which one is the delivery? Keep "
-                f"one",
-            )
-        by_lower[lower] = entry.name
-        if entry.is_dir():
-            decisions.append({"file": entry.name + "/", "decision": DECISION_IGNORED_FOLDER})
-        elif entry.suffix.lower() == ".sav":
-            present[lower] = entry
-        elif entry.suffix.lower() in SPSS_SUFFIXES:
-            raise DeliveryError(
-                entry.name,
-                f"SPSS file of type {entry.suffix!r} in the raw folder: deliveries "
-                f"must be .sav files named by a mapping (save it as .sav, or move it out)",
-            )
-        else:
-            decisions.append({"file": entry.name, "decision": DECISION_IGNORED})
-    extra = sorted(set(present) - set(mapped))
-    if extra:
-        raise DeliveryError(
-            present[extra[0]].name,
-            "unexpected .sav file in the raw folder: no mapping names it "
-            "(a second file for one municipality? add a mapping or move it out)",
-        )
-    for mapping in mappings:
-        if mapping["file"].lower() not in present:
-            raise DeliveryError(
-                mapping["file"],
-                f"file named in mapping {mapping['_mapping_file']!r} "
-                f"not found in {raw_dir}: every municipality's file must be present, the "
-                f"published figures include all of them",
-            )
-    return present, decisions
-
-
-def merge_deliveries(raw_dir, mappings_dir):
-    """Harmonise every raw delivery and stack them.
-
-    Parameters
-    ----------
-    raw_dir : str or pathlib.Path
-        Folder with the raw ``.sav`` files.
-    mappings_dir : str or pathlib.Path
-        Folder with one mapping per raw file.
-
-    Returns
-    -------
-    merged : pandas.DataFrame
-        The codebook's columns in codebook order; rows ordered by municipality,
-        then source order.
-    merge_log : pandas.DataFrame
-        One row per file with :data:`MERGE_LOG_COLUMNS`; ``reason`` lists each
-        exclusion reason with its count (``"reason (n); ..."``), empty when no
-        row was excluded.
-
-        ``merge_log.attrs["decisions"]`` lists the entries of ``raw_dir``
-        that were not read (:func:`scan_raw_folder`);
-        ``merge_log.attrs["source_variables"]`` maps each municipality code
-        to ``{harmonised variable: source variable}``.
-
-    Raises
-    ------
-    DeliveryError
-        If a file is faulty, a mapping's file is absent, or a ``.sav`` in
-        ``raw_dir`` has no mapping.
-    """
-    raw_dir = Path(raw_dir)
-    if not raw_dir.is_dir():
-        raise DeliveryError(str(raw_dir), "raw data folder not found")
-    mappings = load_mappings(mappings_dir)
-    present, decisions = scan_raw_folder(raw_dir, mappings)
-
-    frames, logs = [], []
-    for mapping in mappings:
-        path = present[mapping["file"].lower()]
-        df, meta = read_delivery(path)
-        harmonised, log = harmonise_file(df, meta, mapping, path.name)
-        assert log["rows_read"] == log["rows_written"] + log["rows_excluded"], log
-        frames.append(harmonised)
-        logs.append(
-            {
-                **{k: log[k] for k in MERGE_LOG_COLUMNS[:-1]},
-                "reason": _format_reasons(log["excluded"]),
-            }
-        )
-
-    merged = pd.concat(frames, ignore_index=True)
-    merge_log = pd.DataFrame(logs, columns=MERGE_LOG_COLUMNS)
-    assert merge_log["rows_read"].sum() == (
-        merge_log["rows_written"].sum() + merge_log["rows_excluded"].sum()
-    )
-    assert len(merged) == merge_log["rows_written"].sum()
-    # Not part of the CSV: entries of the raw folder that were not read, and
-    # where each harmonised variable came from (for schema error messages).
-    merge_log.attrs["decisions"] = decisions
-    merge_log.attrs["source_variables"] = {
-        m["municipality"]: {var: spec["source"] for var, spec in m["variables"].items()}
-        for m in mappings
-    }
-    merge_log.attrs["id_variables"] = {m["municipality"]: m["id"] for m in mappings}
-    return merged, merge_log

@@ -25,8 +25,9 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.data import codebook, config
-from helpers.data.errors import DeliveryError
-from helpers.data.harmonise import DECISION_COLUMNS, merge_deliveries
+from helpers.data.errors import DeliveryError, OutputError
+from helpers.data.merge import DECISION_COLUMNS, merge_deliveries
+from helpers.data.provenance import FILE_LABELS, provenance_notes
 from helpers.data.sav import read_sav, write_sav_atomic, write_text_atomic
 from helpers.data.schema import validate_survey
 
@@ -34,9 +35,12 @@ from helpers.data.schema import validate_survey
 ORDINAL_VALUE_SETS = ("education", "residence_duration", "appearance", "likert", "willingness")
 #: Written beside ``merge_log.csv`` only when the build decided something
 #: about the raw folder (an ignored non-SPSS file or folder): one row per
-#: entry, columns :data:`helpers.data.harmonise.DECISION_COLUMNS`. Removed by a
+#: entry, columns :data:`helpers.data.merge.DECISION_COLUMNS`. Removed by a
 #: build that made no such decision, so it never describes an older build.
 DECISIONS_FILE_NAME = "decisions.csv"
+#: Delivered code and label -> harmonised code and label per municipality and
+#: variable, with counts (:data:`helpers.data.merge.FREQUENCY_TABLE_COLUMNS`).
+FREQUENCIES_FILE_NAME = "frequencies.csv"
 #: SPSS print formats per codebook kind.
 _FORMATS = {"categorical": "F2.0", "numeric": "F3.0", "date": "DATE11"}
 
@@ -102,9 +106,19 @@ def _to_writable(df):
     return out
 
 
-def _temp_path(out_dir, name):
+def _source_files(merge_log):
+    """``{municipality code: file name(s)}`` for the schema's error messages."""
+    files = {}
+    for code, file in zip(merge_log["municipality"], merge_log["file"]):
+        if file:
+            files[int(code)] = f"{files[int(code)]}, {file}" if int(code) in files else file
+    return files
+
+
+def _temp_path(out_dir, name, temporary):
     fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}-", suffix=".tmp")
     os.close(fd)
+    temporary.append(Path(tmp))
     return Path(tmp)
 
 
@@ -120,9 +134,10 @@ def build_processed(
     mappings_dir : str or pathlib.Path
         Folder with one mapping per raw file.
     out_dir : str or pathlib.Path
-        Output folder; receives ``enquete.sav`` and ``merge_log.csv`` (and
-        ``decisions.csv`` when entries of ``raw_dir`` were ignored, see
-        :data:`DECISIONS_FILE_NAME`).
+        Output folder; receives ``enquete.sav`` (which records its
+        provenance, :mod:`helpers.data.provenance`), ``merge_log.csv``,
+        ``frequencies.csv`` (and ``decisions.csv`` when entries of
+        ``raw_dir`` were ignored, see :data:`DECISIONS_FILE_NAME`).
 
     Returns
     -------
@@ -135,48 +150,98 @@ def build_processed(
     ------
     DeliveryError
         When any file or mapping is faulty or the merged data fail the
-        schema; the output folder is then left exactly as it was.
+        schema, or (:class:`~helpers.data.errors.OutputError`) when the output
+        cannot be written; the output folder is then left exactly as it was.
     """
     merged, merge_log = merge_deliveries(raw_dir, mappings_dir)
-    source_files = dict(zip(merge_log["municipality"], merge_log["file"]))
-    merged = validate_survey(merged, source_files, merge_log.attrs.get("source_variables"))
-    decisions = merge_log.attrs.get("decisions") or []
+    merged = validate_survey(
+        merged, _source_files(merge_log), merge_log.attrs.get("source_variables")
+    )
+    _write_outputs(Path(out_dir), merged, merge_log)
+    return merged, merge_log
 
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    sav_tmp = _temp_path(out_dir, "enquete.sav")
-    log_tmp = _temp_path(out_dir, "merge_log.csv")
-    dec_tmp = _temp_path(out_dir, DECISIONS_FILE_NAME)
-    try:
-        write_sav_atomic(_to_writable(merged), sav_tmp, **processed_sav_metadata(merged))
-        write_text_atomic(merge_log.to_csv(index=False, lineterminator="\n"), log_tmp)
-        if decisions:
-            table = pd.DataFrame(decisions, columns=DECISION_COLUMNS)
-            write_text_atomic(table.to_csv(index=False, lineterminator="\n"), dec_tmp)
-        # Read the new file back before it replaces the old one: its variables
-        # (metadata), and every row, parsed through one variable (materialising
-        # all variables would cost as much as the whole build's reading).
-        _, written = read_sav(sav_tmp, metadataonly=True)
-        columns = list(written.column_names)
-        rows = (
-            len(read_sav(sav_tmp, usecols=columns[:1])[0])
-            if columns == list(merged.columns)
-            else None
+
+def _prepare_output_folder(out_dir):
+    """Create the output folder if needed; return whether this call created it."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(
+            str(out_dir), "the output path is a file, not a folder; name a folder with --out"
         )
-        if rows != len(merged) or columns != list(merged.columns):
-            raise RuntimeError(f"{sav_tmp.name}: written file does not read back as written")
-        os.replace(sav_tmp, out_dir / "enquete.sav")
-        os.replace(log_tmp, out_dir / "merge_log.csv")
-        if decisions:
-            os.replace(dec_tmp, out_dir / DECISIONS_FILE_NAME)
-        elif (out_dir / DECISIONS_FILE_NAME).exists():
-            # A decisions log left by an earlier build no longer applies.
-            (out_dir / DECISIONS_FILE_NAME).unlink()
+    existed = out_dir.exists()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            str(out_dir), f"the output folder cannot be created ({exc.strerror or exc})"
+        ) from None
+    return not existed
+
+
+def _write_outputs(out_dir, merged, merge_log):
+    """Write every output to temporary files, check, then move them into place.
+
+    Nothing in ``out_dir`` changes unless every file was written: a failure
+    (no permission, a full disk) leaves the folder as it was, and removes it
+    again if this build created it.
+    """
+    created = _prepare_output_folder(out_dir)
+    temporary = []
+    try:
+        _write_and_replace(out_dir, merged, merge_log, temporary)
+    except OSError as exc:
+        raise OutputError(
+            str(out_dir), f"the processed data cannot be written ({exc.strerror or exc})"
+        ) from None
+    except Exception as exc:  # pyreadstat's write errors, a failed read-back
+        raise OutputError(
+            str(out_dir), f"the processed data cannot be written ({type(exc).__name__}: {exc})"
+        ) from None
     finally:
-        for tmp in (sav_tmp, log_tmp, dec_tmp):
+        for tmp in temporary:
             if tmp.exists():
                 tmp.unlink()
-    return merged, merge_log
+        if created and out_dir.is_dir() and not any(out_dir.iterdir()):
+            out_dir.rmdir()
+
+
+def _write_and_replace(out_dir, merged, merge_log, temporary):
+    decisions = merge_log.attrs.get("decisions") or []
+    provenance = merge_log.attrs["provenance"]
+    frequencies = merge_log.attrs["frequencies"]
+    sav_tmp = _temp_path(out_dir, "enquete.sav", temporary)
+    log_tmp = _temp_path(out_dir, "merge_log.csv", temporary)
+    freq_tmp = _temp_path(out_dir, FREQUENCIES_FILE_NAME, temporary)
+    dec_tmp = _temp_path(out_dir, DECISIONS_FILE_NAME, temporary)
+    write_sav_atomic(
+        _to_writable(merged),
+        sav_tmp,
+        file_label=FILE_LABELS[provenance.mode],
+        note=provenance_notes(provenance),
+        **processed_sav_metadata(merged),
+    )
+    write_text_atomic(merge_log.to_csv(index=False, lineterminator="\n"), log_tmp)
+    write_text_atomic(frequencies.to_csv(index=False, lineterminator="\n"), freq_tmp)
+    if decisions:
+        table = pd.DataFrame(decisions, columns=DECISION_COLUMNS)
+        write_text_atomic(table.to_csv(index=False, lineterminator="\n"), dec_tmp)
+    # Read the new file back before it replaces the old one: its variables
+    # (metadata), and every row, parsed through one variable (materialising
+    # all variables would cost as much as the whole build's reading).
+    _, written = read_sav(sav_tmp, metadataonly=True)
+    columns = list(written.column_names)
+    rows = (
+        len(read_sav(sav_tmp, usecols=columns[:1])[0]) if columns == list(merged.columns) else None
+    )
+    if rows != len(merged) or columns != list(merged.columns):
+        raise RuntimeError(f"{sav_tmp.name}: written file does not read back as written")
+    os.replace(sav_tmp, out_dir / "enquete.sav")
+    os.replace(log_tmp, out_dir / "merge_log.csv")
+    os.replace(freq_tmp, out_dir / FREQUENCIES_FILE_NAME)
+    if decisions:
+        os.replace(dec_tmp, out_dir / DECISIONS_FILE_NAME)
+    elif (out_dir / DECISIONS_FILE_NAME).exists():
+        # A decisions log left by an earlier build no longer applies.
+        (out_dir / DECISIONS_FILE_NAME).unlink()
 
 
 def load_survey(path=config.SURVEY_FILE):
@@ -299,15 +364,33 @@ def main(argv=None):
         print(f"error: {exc}", file=sys.stderr)
         print("nothing was written", file=sys.stderr)
         return 1
+    except Exception as exc:  # a failure no check foresaw: still no traceback
+        print(
+            f"error: unexpected failure ({type(exc).__name__}: {exc}); nothing was written. "
+            f"Please report this, with the command you ran, to the maintainers of the book",
+            file=sys.stderr,
+        )
+        return 2
     with pd.option_context("display.width", 200, "display.max_colwidth", 80):
-        print(merge_log.to_string(index=False))
+        print(merge_log.drop(columns="notes").to_string(index=False))
+    for row in merge_log.itertuples():
+        if row.notes:
+            print(f"note: {row.file or f'municipality {row.municipality}'}: {row.notes}")
     for decision in merge_log.attrs.get("decisions") or []:
         print(f"note: {decision['file']}: {decision['decision']}")
     print(
-        f"wrote {args.out / 'enquete.sav'} ({len(merged)} respondents) and "
-        f"{args.out / 'merge_log.csv'}"
+        f"wrote {args.out / 'enquete.sav'} ({len(merged)} respondents, "
+        f"{_describe_provenance(merge_log.attrs['provenance'])}), "
+        f"{args.out / 'merge_log.csv'} and {args.out / FREQUENCIES_FILE_NAME}"
     )
     return 0
+
+
+def _describe_provenance(provenance):
+    counts = {}
+    for delivery in provenance.deliveries:
+        counts[delivery.origin] = counts.get(delivery.origin, 0) + 1
+    return ", ".join(f"{n} {origin} file(s)" for origin, n in sorted(counts.items()))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ carry in their header is fixed, so regenerating a file gives identical bytes.
 from __future__ import annotations
 
 import os
+import struct
 import tempfile
 from pathlib import Path
 
@@ -157,3 +158,102 @@ def write_text_atomic(text, path):
             os.unlink(tmp)
         raise
     return path
+
+
+# SPSS system-file layout, as far as reading the weight variable needs it:
+# the header's weight_index (offset 76) counts 8-byte case elements from 1;
+# each variable record (type 2) is one element, a long string continues in
+# records of type -1. Long variable names are in extension record 7/13.
+_WEIGHT_OFFSET = 76
+_LAYOUT_OFFSET = 64
+_HEADER_SIZE = 176
+#: Bytes read to find the weight variable: the header and the variable
+#: records come first and take a few kilobytes even for hundreds of variables.
+_DICTIONARY_READ = 1 << 20
+
+
+def _dictionary_records(data, endian):
+    """Yield ``(record type, fields)`` of an SPSS file's dictionary, in order."""
+    pos = _HEADER_SIZE
+
+    def ints(count):
+        nonlocal pos
+        values = struct.unpack_from(f"{endian}{count}i", data, pos)
+        pos += 4 * count
+        return values
+
+    while pos + 4 <= len(data):
+        (rec_type,) = ints(1)
+        if rec_type == 2:
+            var_type, has_label, n_missing, _, _ = ints(5)
+            name = data[pos : pos + 8]
+            pos += 8
+            if has_label:
+                (length,) = ints(1)
+                pos += (length + 3) // 4 * 4
+            pos += abs(n_missing) * 8
+            yield 2, (var_type, name)
+        elif rec_type == 3:
+            (count,) = ints(1)
+            for _ in range(count):
+                pos += 8
+                length = data[pos]
+                pos += (length + 1 + 7) // 8 * 8
+        elif rec_type == 4:
+            (count,) = ints(1)
+            pos += 4 * count
+        elif rec_type == 6:
+            (lines,) = ints(1)
+            pos += 80 * lines
+        elif rec_type == 7:
+            subtype, size, count = ints(3)
+            yield 7, (subtype, data[pos : pos + size * count])
+            pos += size * count
+        else:  # 999: end of the dictionary (or something this reader does not know)
+            return
+
+
+def spss_weight_variable(path):
+    """Name the variable an SPSS file is weighted by (``WEIGHT BY``), if any.
+
+    pyreadstat does not report a file's weight variable, so the header and
+    the variable records are read here.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        An SPSS system file (``.sav``).
+
+    Returns
+    -------
+    str or None
+        The variable's name (its long name where the file has one), or None
+        when the file is not weighted or its dictionary cannot be read.
+    """
+    with open(path, "rb") as fh:
+        data = fh.read(_DICTIONARY_READ)  # the dictionary precedes the data
+    if len(data) < _HEADER_SIZE or data[:4] not in (b"$FL2", b"$FL3"):
+        return None
+    endian = "<"
+    if struct.unpack_from("<i", data, _LAYOUT_OFFSET)[0] not in (2, 3):
+        endian = ">"
+    (weight_index,) = struct.unpack_from(f"{endian}i", data, _WEIGHT_OFFSET)
+    if weight_index <= 0:
+        return None
+    short, long_names, element = None, {}, 0
+    try:
+        for rec_type, fields in _dictionary_records(data, endian):
+            if rec_type == 2:
+                element += 1
+                var_type, name = fields
+                if element == weight_index and var_type != -1:
+                    short = name.decode("utf-8", "replace").rstrip()
+            elif fields[0] == 13:
+                for pair in fields[1].decode("utf-8", "replace").split("\t"):
+                    key, _, value = pair.partition("=")
+                    long_names[key.strip()] = value.strip()
+    except (struct.error, IndexError):
+        return None
+    if short is None:
+        return None
+    return long_names.get(short, short)

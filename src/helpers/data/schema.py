@@ -4,7 +4,9 @@ The schema is built from ``codebook.yaml``, so a new variable or value label
 needs no change here:
 
 * ``resp_id``: text, unique, a municipality letter plus at least four digits
-  (the source id zero-padded to four), the letter matching ``municipality``;
+  (the source id zero-padded to four) or plus a hyphen and a text id
+  (``J-R_1a2B3c``, from an online survey), the letter matching
+  ``municipality``;
 * categorical variables: whole numbers within the value labels plus the
   missing codes 96-99 (``municipality`` 1-10 and ``recruitment`` without
   missing codes: the pipeline always knows them);
@@ -26,6 +28,9 @@ import pandera.pandas as pa
 from helpers.data import codebook
 from helpers.data.errors import DeliveryError
 
+#: ``resp_id``: the municipality letter and the source id, zero-padded to four
+#: digits, or a hyphen and a text id (see :mod:`helpers.data.harmonise`).
+RESP_ID_PATTERN = r"^[A-J](?:\d{4,}|-[A-Za-z0-9][A-Za-z0-9_.-]{0,63})$"
 #: Variables that take no missing codes.
 NO_MISSING_CODES = ("municipality", "recruitment")
 _MAX_SHOWN = 10
@@ -106,7 +111,7 @@ def survey_schema():
         kind = spec["kind"]
         if kind == "id":
             columns[name] = pa.Column(
-                str, checks=pa.Check.str_matches(r"^[A-J]\d{4,}$"), unique=True
+                str, checks=pa.Check.str_matches(RESP_ID_PATTERN), unique=True
             )
         elif kind == "categorical":
             columns[name] = pa.Column(
@@ -156,6 +161,26 @@ def _origin(df, index, source_files):
     if file is None and isinstance(resp_id, str) and resp_id:
         file = f"gemeente_{resp_id[0].lower()}.sav"
     return resp_id, file
+
+
+def _range_hint(name, check):
+    """Where a plausibility range is set, for a failed range check."""
+    spec = codebook.load_codebook()["variables"].get(name) or {}
+    if not str(check).startswith("in_range") or "min" not in spec:
+        return ""
+    return (
+        f" (the plausibility range is set as min/max of variables.{name} in "
+        f"{codebook.CODEBOOK_FILE}; change it there if these values are right)"
+    )
+
+
+def _source_id(resp_id):
+    """``", source id 7"`` for ``A0007``, ``", source id R_1a"`` for ``J-R_1a``."""
+    if resp_id[1:].isdigit():
+        return f", source id {int(resp_id[1:])}"
+    if resp_id[1:2] == "-":
+        return f", source id {resp_id[2:]}"
+    return ""
 
 
 def _shown(value):
@@ -229,14 +254,17 @@ def validate_survey(df, source_files=None, source_variables=None):
             for index in indexes:
                 resp_id, file = _origin(df, index, source_files)
                 if resp_id is not None:
-                    source_id = f", source id {int(resp_id[1:])}" if resp_id[1:].isdigit() else ""
+                    source_id = _source_id(resp_id)
                     origins.append(f"{resp_id} ({file}{source_id})")
                     files.add(file)
             more = f" and {len(group) - _MAX_SHOWN} more" if len(group) > _MAX_SHOWN else ""
             where = f"; rows: {', '.join(origins)}" if origins else ""
             name = column if isinstance(column, str) else "<table>"
             source = _source_names(name, df, indexes, source_files, source_variables)
-            lines.append(f"  variable {name!r}{source} fails {check}: values {values}{more}{where}")
+            hint = _range_hint(name, check)
+            lines.append(
+                f"  variable {name!r}{source} fails {check}: values {values}{more}{where}{hint}"
+            )
             if first_var is None:
                 first_var, first_values = name, values
         file = ", ".join(sorted(f for f in files if f)) or "merged survey"

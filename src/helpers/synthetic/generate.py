@@ -11,7 +11,9 @@ Run ``python -m helpers.synthetic`` (or ``make synthetic``). In order:
 3. **Deliveries**: per municipality, describe the student group's SPSS file,
    write its mapping (``mappings/gemeente_x.yaml``) and the raw file
    (``raw/gemeente_x.sav``) by applying the mapping in reverse
-   (:mod:`helpers.synthetic.deliveries`).
+   (:mod:`helpers.synthetic.deliveries`), and record each raw file's sha256
+   in ``synthetic/checksums.csv``: that is how a build recognises the
+   generator's files (:mod:`helpers.data.provenance`).
 4. **Interviews**: the metadata of the 49 qualitative interviews
    (``interviews/interviews.csv``, :mod:`helpers.synthetic.interviews`).
 
@@ -32,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.data import codebook, config
+from helpers.data.provenance import file_checksum
 from helpers.data.sav import write_sav_atomic, write_text_atomic
 from helpers.synthetic import design
 from helpers.synthetic.calibrate import calibrate_row, explain_infeasibility, published_rows
@@ -173,6 +176,7 @@ def generate(out=None):
         write_text_atomic(_csv_text(targets.deviations), dirs["synthetic"] / "deviations.csv")
     ]
     files = {f.letter: f for f in design.STUDENT_FILES}
+    checksums = []
     for muni in design.MUNICIPALITIES:
         sf = files[muni.letter]
         rng = np.random.default_rng([design.SEED, _STREAM_DELIVERY, muni.code])
@@ -185,9 +189,19 @@ def generate(out=None):
             )
         )
         raw = build_raw(sf, muni, variables, truth, rng)
-        written.append(
-            write_sav_atomic(raw, dirs["raw"] / mapping["file"], **delivery_sav_metadata(variables))
+        path = write_sav_atomic(
+            raw, dirs["raw"] / mapping["file"], **delivery_sav_metadata(variables)
         )
+        written.append(path)
+        checksums.append({"file": path.name, "sha256": file_checksum(path)})
+    # How a build recognises these files as the generator's output (a file
+    # saved again, even unchanged in content, counts as delivered).
+    written.append(
+        write_text_atomic(
+            _csv_text(pd.DataFrame(checksums, columns=["file", "sha256"])),
+            dirs["synthetic"] / "checksums.csv",
+        )
+    )
     interviews = build_interviews(np.random.default_rng([design.SEED, _STREAM_INTERVIEWS]))
     written.append(write_text_atomic(_csv_text(interviews), dirs["interviews"] / "interviews.csv"))
     return written
