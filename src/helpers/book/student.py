@@ -46,6 +46,8 @@ __all__ = [
 
 #: Directives that hold a solution (gated ones are ranges, see strip_solutions).
 SOLUTION_DIRECTIVES = ("solution",)
+#: Tag of a hidden code cell that computes only what a solution shows.
+SOLUTION_TAG = "solution"
 
 
 # --- solutions ---------------------------------------------------------------
@@ -60,10 +62,11 @@ def _remove_lines(text, spans):
 def strip_solutions(notebook):
     """Return a copy of a notebook without any solution.
 
-    Removes every ``{solution}`` directive, and everything from a
+    Removes every ``{solution}`` directive, everything from a
     ``{solution-start}`` directive up to and including its ``{solution-end}``
-    (the gated solutions: Markdown and code cells in between go too). A
-    Markdown cell left empty is dropped.
+    (the gated solutions: Markdown and code cells in between go too), and
+    every code cell tagged ``solution`` (hidden cells that compute what a
+    solution shows). A Markdown cell left empty is dropped.
 
     Parameters
     ----------
@@ -83,7 +86,7 @@ def strip_solutions(notebook):
     inside = False
     for cell in nb.cells:
         if cell.cell_type != "markdown":
-            if not inside:
+            if not inside and SOLUTION_TAG not in cell.get("metadata", {}).get("tags", []):
                 cells.append(cell)
             continue
         text = "".join(cell.source)
@@ -111,8 +114,10 @@ def strip_solutions(notebook):
 
 
 def is_solution_free(notebook):
-    """True when no cell of the notebook holds a solution directive."""
+    """True when no cell of the notebook holds a solution directive or tag."""
     for cell in notebook["cells"]:
+        if SOLUTION_TAG in cell.get("metadata", {}).get("tags", []):
+            return False
         if cell["cell_type"] == "markdown":
             names = {b.name for b in fenced_blocks("".join(cell["source"]))}
             if names & {"solution", "solution-start", "solution-end"}:
@@ -461,3 +466,124 @@ def write_student_sources(book_root, out_dir, extra_pages=()):
 def encode_png(data):
     """Base64 text of PNG bytes (for notebook attachments)."""
     return base64.b64encode(data).decode("ascii")
+
+
+#: The page of the student edition that offers the kit (Dutch).
+KIT_PAGE = """\
+# Werken met de notebooks
+
+Elk hoofdstuk van dit boek is een Jupyter-notebook. Je kunt ze zelf uitvoeren,
+aanpassen en de opgaven oplossen in een nieuwe cel onder de opgave.
+
+```{{admonition}} Download de studentenkit
+:class: tip
+
+{{download}}`{name} <{name}>` bevat de notebooks (zonder oplossingen, met de
+cijfers en figuren in de tekst), de synthetische gegevens, de hulpfuncties en
+een korte handleiding (`LEESMIJ.md`).
+```
+
+1. Pak het zipbestand uit in een map naar keuze.
+2. Open een terminal in die map en maak een virtuele omgeving:
+   `python -m venv .venv`, activeer ze (Windows: `.venv\\Scripts\\activate`;
+   macOS en Linux: `source .venv/bin/activate`) en installeer alles met
+   `python -m pip install -r requirements.txt`.
+3. Start `jupyter lab` in dezelfde map en open een notebook in `notebooks/`.
+
+De gegevens zijn synthetisch: ze bootsen de cijfers van het rapport na, en
+verbanden tussen variabelen tonen een methode, geen bevinding.
+"""
+
+#: Box at the top of the student edition's introduction.
+KIT_NOTICE = """
+```{admonition} Zelf aan de slag
+:class: tip
+
+Wil je de notebooks zelf uitvoeren? Lees {doc}`werken_met_notebooks` en
+download daar de studentenkit.
+```
+"""
+
+
+def student_config(config, title_suffix=" (studenteneditie)"):
+    """The student edition's ``_config.yml`` from the book's.
+
+    Solutions hidden (also by sphinx-exercise, as a second line of defence),
+    no execution (the sources carry their outputs), and no buttons that lead
+    to the repository's notebooks, which hold the solutions.
+    """
+    config = copy.deepcopy(config)
+    config["title"] = config["title"] + title_suffix
+    config.setdefault("sphinx", {}).setdefault("config", {})["hide_solutions"] = True
+    config.setdefault("execute", {})["execute_notebooks"] = "off"
+    config["launch_buttons"] = {"notebook_interface": "jupyterlab", "binderhub_url": ""}
+    html = config.setdefault("html", {})
+    html["use_repository_button"] = False
+    html["use_issues_button"] = False
+    html["use_edit_page_button"] = False
+    return config
+
+
+def write_student_edition(book_root, out_dir, kit_zip=None):
+    """Write the student edition's sources and configuration.
+
+    Parameters
+    ----------
+    book_root : pathlib.Path
+    out_dir : pathlib.Path
+        Receives ``src/`` (the sources) and ``_config.yml``.
+    kit_zip : pathlib.Path, optional
+        The student kit; when given, it is copied next to a page that offers
+        it, and the introduction points to that page.
+
+    Returns
+    -------
+    pathlib.Path
+        The source folder.
+    """
+    import yaml
+
+    book_root, out_dir = Path(book_root), Path(out_dir)
+    src = out_dir / "src"
+    extra = []
+    if kit_zip is not None:
+        intro = (book_root / "book" / "intro.md").read_text(encoding="utf-8")
+        title_end = intro.index("\n", intro.index("# ")) + 1
+        extra.append(("book/intro.md", intro[:title_end] + KIT_NOTICE + intro[title_end:]))
+        extra.append(("book/werken_met_notebooks.md", KIT_PAGE.format(name=Path(kit_zip).name)))
+    write_student_sources(book_root, src, extra)
+    if kit_zip is not None:
+        shutil.copy2(kit_zip, src / "book" / Path(kit_zip).name)
+        toc = yaml.safe_load((src / "_toc.yml").read_text(encoding="utf-8"))
+        toc["parts"][-1]["chapters"].insert(0, {"file": "book/werken_met_notebooks"})
+        (src / "_toc.yml").write_text(yaml.safe_dump(toc, allow_unicode=True), encoding="utf-8")
+    config = yaml.safe_load((book_root / "_config.yml").read_text(encoding="utf-8"))
+    (out_dir / "_config.yml").write_text(
+        yaml.safe_dump(student_config(config), allow_unicode=True), encoding="utf-8"
+    )
+    return src
+
+
+def main(argv=None):
+    """Command line: ``python -m helpers.book.student OUT_DIR [--kit ZIP]``."""
+    import argparse
+
+    from helpers.data.config import PROJECT_ROOT
+
+    parser = argparse.ArgumentParser(description="Write the student edition's sources.")
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--kit", type=Path, default=None)
+    parser.add_argument("--executed", type=Path, default=PROJECT_ROOT / "_build" / "jupyter_execute")
+    args = parser.parse_args(argv)
+    stale = stale_outputs(PROJECT_ROOT, args.executed) if args.executed.is_dir() else []
+    if stale:
+        raise SystemExit(
+            f"stored notebook outputs differ from the last build ({', '.join(stale[:5])}): "
+            "run `make notebooks` first"
+        )
+    src = write_student_edition(PROJECT_ROOT, args.out, args.kit)
+    print(f"wrote the student edition's sources to {src}")
+
+
+if __name__ == "__main__":
+    main()
