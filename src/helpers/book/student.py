@@ -573,7 +573,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description="Write the student edition's sources.")
     parser.add_argument("out", type=Path)
     parser.add_argument("--kit", type=Path, default=None)
-    parser.add_argument("--executed", type=Path, default=PROJECT_ROOT / "_build" / "jupyter_execute")
+    parser.add_argument(
+        "--executed", type=Path, default=PROJECT_ROOT / "_build" / "jupyter_execute"
+    )
     args = parser.parse_args(argv)
     stale = stale_outputs(PROJECT_ROOT, args.executed) if args.executed.is_dir() else []
     if stale:
