@@ -28,7 +28,7 @@ endif
 export SOURCE_DATE_EPOCH := 1577836800
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help install data synthetic book book-student student-kit answer-key lab test test-site clean lock notebooks benchmark lint format
+.PHONY: help install data synthetic book book-student student-kit answer-key lab r-reference test test-site clean lock notebooks benchmark lint format
 
 help:
 	@echo "make book   - build the HTML book (_build/html)"
@@ -103,6 +103,13 @@ student-kit: book
 ANSWER_KEY := _build/antwoordsleutel/antwoordsleutel.html
 answer-key: book
 	$(BIN)/python -m helpers.book.answer_key $(ANSWER_KEY)
+
+# Reference values from R (psych, survey, MASS) for tests/test_r_reference.py:
+# regenerate after a deliberate change of the data. Needs Debian's r-base-core,
+# r-cran-haven, r-cran-psych, r-cran-survey and r-cran-mass.
+r-reference: data
+	$(BIN)/python -c 'import pandas as pd; from helpers.analysis.comparison import load_reference; from helpers.analysis.weighting import reference_margins; m = reference_margins(load_reference()); pd.DataFrame([(v, c, p) for v, d in m.items() for c, p in d.items()], columns=["variable", "code", "percent"]).to_csv("tests/r_reference/margins.csv", index=False, lineterminator="\n")'
+	Rscript tests/r_reference/reference.R
 
 # JupyterLab with jupyterlab-myst in the project's environment (admonitions,
 # exercises and figures render as in the book). LAB_ARGS passes options, e.g.
