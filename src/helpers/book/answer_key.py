@@ -78,7 +78,7 @@ def _embed_images(element, page_path):
 def _clean(element, page_path):
     for link in element.find_all("a"):
         link.unwrap()
-    for node in element.find_all(class_=True):
+    for node in [element, *element.find_all(class_=True)]:
         node["class"] = [c for c in node["class"] if c not in ("dropdown", "toggle-hidden")]
     for button in element.find_all("button"):
         button.decompose()
