@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 
-def find_project_root(start=None):
+def find_project_root(start=None, package_root=None):
     """Find the folder whose ``data/`` the helpers read.
 
     In order: the environment variable ``VEILIGHEID_PROJECT_ROOT``; the
@@ -21,6 +21,14 @@ def find_project_root(start=None):
     holds ``data/reference``. The last case is the student kit: the helpers
     come as a wheel and the notebooks run from the kit's own folder.
 
+    Parameters
+    ----------
+    start : str or pathlib.Path, optional
+        Where the upward search begins (default: the working directory).
+    package_root : str or pathlib.Path, optional
+        The folder three levels above this module (default: computed), i.e.
+        the repository in a development install.
+
     Returns
     -------
     pathlib.Path
@@ -29,7 +37,7 @@ def find_project_root(start=None):
     """
     if os.environ.get("VEILIGHEID_PROJECT_ROOT"):
         return Path(os.environ["VEILIGHEID_PROJECT_ROOT"])
-    source = Path(__file__).resolve().parents[3]
+    source = Path(package_root) if package_root else Path(__file__).resolve().parents[3]
     if (source / "pyproject.toml").is_file() and (source / "data").is_dir():
         return source
     here = Path(start or Path.cwd()).resolve()

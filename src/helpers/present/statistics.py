@@ -11,7 +11,7 @@ import pandas as pd
 
 from helpers.notation import format_number
 
-__all__ = ["format_p_value", "strength_label", "test_summary_table", "test_texts"]
+__all__ = ["format_p_value", "strength_label", "chi2_test_table", "chi2_test_texts"]
 
 #: Upper bounds of Cramér's V with their (Cohen-style) rule-of-thumb words.
 STRENGTH_WORDS = ((0.1, "zeer zwak"), (0.3, "zwak"), (0.5, "matig"))
@@ -42,7 +42,7 @@ def strength_label(v):
     return "sterk"
 
 
-def test_texts(result):
+def chi2_test_texts(result):
     """The texts a page quotes about one crosstab test.
 
     Parameters
@@ -75,7 +75,7 @@ def test_texts(result):
     }
 
 
-def test_summary_table(result):
+def chi2_test_table(result):
     """The summary of one crosstab test as a one-column table of texts.
 
     Parameters
