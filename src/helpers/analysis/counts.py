@@ -497,7 +497,7 @@ def rounding_differences(tables):
     Examples
     --------
     >>> import pandas as pd
-    >>> t = pd.DataFrame([[3, 17, 17, 32, 17, 17, 34, 34]], index=["x"],
+    >>> t = pd.DataFrame([[3, 13, 13, 48, 13, 13, 25, 27]], index=["x"],
     ...     columns=["N", "A", "B", "C", "D", "E", "Som oneens", "Som eens"])
     >>> rounding_differences({"T": t})[["Stelling", "Som"]].values.tolist()
     [['x', 'Som oneens'], ['x', 'Som eens']]
