@@ -28,12 +28,15 @@ endif
 export SOURCE_DATE_EPOCH := 1577836800
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help install data synthetic book book-student test test-site clean lock notebooks benchmark lint format \
-	draft check frequencies test-delivered
+.PHONY: help install data synthetic book book-student student-kit answer-key lab r-reference test test-site \
+	clean lock notebooks benchmark lint format draft check frequencies test-delivered
 
 help:
 	@echo "make book   - build the HTML book (_build/html)"
 	@echo "make book-student - the same book without exercise solutions (_build/student/_build/html)"
+	@echo "make student-kit - zip with the notebooks (no solutions), data and helpers for students"
+	@echo "make answer-key - every exercise with its solution in one HTML file, for lecturers"
+	@echo "make lab    - start JupyterLab (with MyST rendering) in the project's environment"
 	@echo "make test   - build the book, then run all tests"
 	@echo "make test-site - build the book, then run the site tests (browser, disclosure, reproducibility)"
 	@echo "make data   - rebuild data/processed from data/raw (RAW_DIR=... for the real files)"
@@ -51,7 +54,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test,dev]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test,dev,lab]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -95,13 +98,42 @@ book: data
 	$(BIN)/jupyter-book build . -W -n --keep-going; \
 	echo "$$new" > $(FINGERPRINT)
 
-# The student edition: the same book with every exercise solution removed
-# (sphinx-exercise's hide_solutions), built from a copy of _config.yml.
+# The student edition: the same book without any solution, in the pages and
+# in everything a reader can download (.ipynb sources, search index). Its
+# sources are written by helpers.book.student from the notebooks' stored
+# outputs (no notebook runs again; they are checked against the last `make
+# book`), and it links the student kit.
 STUDENT_DIR := _build/student
-book-student: data
+KIT_ZIP := _build/studentenkit/burgers-als-partners-studentenkit.zip
+book-student: student-kit
 	@mkdir -p $(STUDENT_DIR)
-	$(BIN)/python -c 'import yaml; c = yaml.safe_load(open("_config.yml", encoding="utf-8")); c["sphinx"]["config"]["hide_solutions"] = True; c["title"] += " (studenteneditie)"; yaml.safe_dump(c, open("$(STUDENT_DIR)/_config.yml", "w", encoding="utf-8"), allow_unicode=True)'
-	$(BIN)/jupyter-book build . -W -n --keep-going --config $(STUDENT_DIR)/_config.yml --path-output $(STUDENT_DIR)
+	$(BIN)/python -m helpers.book.student $(STUDENT_DIR) --kit $(KIT_ZIP)
+	$(BIN)/jupyter-book build $(STUDENT_DIR)/src -W -n --keep-going --config $(STUDENT_DIR)/_config.yml --path-output $(STUDENT_DIR)
+
+# The student kit: chapter notebooks without solutions and with their numbers
+# written in, the synthetic data, the helpers as a wheel, requirements.txt.
+student-kit: book
+	$(BIN)/python -m helpers.book.kit
+
+# The answer key for lecturers: every exercise with its solution in one HTML
+# document, cut from the full book; never linked from the student edition.
+ANSWER_KEY := _build/antwoordsleutel/antwoordsleutel.html
+answer-key: book
+	$(BIN)/python -m helpers.book.answer_key $(ANSWER_KEY)
+
+# Reference values from R (psych, survey, MASS) for tests/test_r_reference.py:
+# regenerate after a deliberate change of the data. Needs Debian's r-base-core,
+# r-cran-haven, r-cran-psych, r-cran-survey and r-cran-mass.
+r-reference: data
+	$(BIN)/python -c 'import pandas as pd; from helpers.analysis.comparison import load_reference; from helpers.analysis.weighting import reference_margins; m = reference_margins(load_reference()); pd.DataFrame([(v, c, p) for v, d in m.items() for c, p in d.items()], columns=["variable", "code", "percent"]).to_csv("tests/r_reference/margins.csv", index=False, lineterminator="\n")'
+	Rscript tests/r_reference/reference.R
+
+# JupyterLab with jupyterlab-myst in the project's environment (admonitions,
+# exercises and figures render as in the book). LAB_ARGS passes options, e.g.
+# make lab LAB_ARGS="--no-browser --port 8890".
+LAB_ARGS ?=
+lab: $(STAMP)
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root,) $(LAB_ARGS)
 
 # Lint and format check (ruff for the Python files, nbQA for the notebooks)
 # and the import contract of pyproject.toml (data -> analysis -> present -> book).
@@ -120,7 +152,7 @@ format: $(STAMP)
 
 # The site tests (browser, disclosure, reproducibility) read _build/html, so
 # the book is built (or found current) first.
-test: lint book book-student
+test: lint book book-student answer-key
 	$(BIN)/python -m pytest
 
 # The book built on delivered files (the raw files saved again with pyreadstat,

@@ -298,3 +298,44 @@ def sample_summary(df):
         dtype=object,
         name="Steekproef",
     )
+
+
+#: Who was asked each BIN question (the questionnaire's routing).
+BIN_ROUTING = {
+    "bin_known": "Alle respondenten in een gemeente met een BIN",
+    "bin_member": "Wie het BIN kent",
+    "bin_willing": "Wie het BIN niet kent, of het kent maar niet deelneemt",
+}
+
+
+def bin_routing_table(df):
+    """Show who got each BIN question and how many answered it.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Survey data with numeric codes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``Vraag`` (question wording); columns ``Gesteld aan`` (the
+        routing, :data:`BIN_ROUTING`), ``Gesteld`` (respondents with neither
+        code 96 nor 97), ``Geldig antwoord (N)`` and ``Weet niet of geen
+        antwoord`` (asked minus valid).
+    """
+    not_routed = (codebook.NOT_APPLICABLE, codebook.NOT_ASKED)
+    rows = []
+    for variable, who in BIN_ROUTING.items():
+        asked = int((~df[variable].isin(not_routed)).sum())
+        valid = int(category_counts(df, variable).sum())
+        rows.append(
+            {
+                "Vraag": codebook.variable_label(variable),
+                "Gesteld aan": who,
+                "Gesteld": asked,
+                "Geldig antwoord (N)": valid,
+                "Weet niet of geen antwoord": asked - valid,
+            }
+        )
+    return pd.DataFrame(rows).set_index("Vraag")

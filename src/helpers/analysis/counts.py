@@ -471,3 +471,46 @@ def likert_table(df, variables, sort_by="Som eens", rounded=True, index_name="St
         order_values = printed.to_numpy(dtype=float, na_value=-np.inf)
     order = np.argsort(-order_values, kind="stable")
     return table.iloc[order]
+
+
+def rounding_differences(tables):
+    """Find the printed sums that differ from the sum of their printed parts.
+
+    A sum column ("Som eens", "Som oneens", ...) is rounded from the summed
+    counts, its parts each from their own count; so a printed sum can be a
+    point off the sum of the two printed parts. This lists where.
+
+    Parameters
+    ----------
+    tables : dict
+        ``{table name: table}`` of rounded Likert tables as returned by
+        :func:`likert_table` (columns N, the five categories, the negative
+        and the positive sum), in the order to search.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per differing sum, in table and row order: ``Tabel``,
+        ``Stelling`` (row label), ``Som`` (the sum column) and ``Delen``
+        (a tuple of the two part columns).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame([[3, 13, 13, 48, 13, 13, 25, 27]], index=["x"],
+    ...     columns=["N", "A", "B", "C", "D", "E", "Som oneens", "Som eens"])
+    >>> rounding_differences({"T": t})[["Stelling", "Som"]].values.tolist()
+    [['x', 'Som oneens'], ['x', 'Som eens']]
+    """
+    rows = []
+    for name, table in tables.items():
+        categories = list(table.columns[1:6])
+        negative, positive = table.columns[6], table.columns[7]
+        for label, row in table.iterrows():
+            for sum_column, parts in (
+                (negative, categories[0:2]),
+                (positive, categories[3:5]),
+            ):
+                if int(row[parts].sum()) != int(row[sum_column]):
+                    rows.append((name, label, sum_column, tuple(parts)))
+    return pd.DataFrame(rows, columns=["Tabel", "Stelling", "Som", "Delen"])

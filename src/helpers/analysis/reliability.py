@@ -12,13 +12,18 @@ How to check whether items "hang together" before adding them up:
   if the item is deleted;
 * :func:`scale_reliability` does both for the whole scale and each motive;
 * :func:`factor_loadings` runs an exploratory factor analysis with
-  :class:`statsmodels.multivariate.factor.Factor`.
+  :class:`statsmodels.multivariate.factor.Factor`;
+* :func:`principal_axis_diagnostics` iterates principal axis factoring until
+  the communalities settle, and says when they do not: a communality that
+  passes 1 is a Heywood case, and the solution is then not valid.
 
 All functions are pure: a DataFrame goes in, a new DataFrame (or a Series)
 comes out.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -31,6 +36,8 @@ __all__ = [
     "cronbach_alpha",
     "factor_loadings",
     "item_analysis",
+    "FactorDiagnostics",
+    "principal_axis_diagnostics",
     "reverse_items",
     "scale_items",
     "scale_reliability",
@@ -252,7 +259,104 @@ def scale_reliability(df, alpha=0.05):
     return table.astype({"Items": np.int64, "n": np.int64})
 
 
-def factor_loadings(items, n_factors=4, method="ml", rotation="oblimin", labels=True):
+@dataclass(frozen=True)
+class FactorDiagnostics:
+    """How an iterated principal axis factoring ended.
+
+    Attributes
+    ----------
+    n_factors : int
+    iterations : int
+        Iterations run (each re-estimates the communalities).
+    converged : bool
+        True when the largest change of a communality fell below the
+        tolerance before any communality reached 1.
+    heywood : tuple of str
+        Items whose communality reached 1 or more (a Heywood case); empty
+        when there is none.
+    max_change : float
+        Largest change of a communality in the last iteration.
+    communalities : pandas.Series
+        Communalities at the last iteration, indexed like the items.
+    """
+
+    n_factors: int
+    iterations: int
+    converged: bool
+    heywood: tuple
+    max_change: float
+    communalities: pd.Series
+
+
+def principal_axis_diagnostics(items, n_factors, maxiter=1000, tol=1e-6):
+    """Iterate principal axis factoring and report whether it converges.
+
+    The iteration starts, as statsmodels and R's ``psych::fa`` do, from the
+    squared multiple correlations and replaces the diagonal of the
+    correlation matrix by the communalities of the previous step. statsmodels
+    stops after 50 iterations without saying whether the communalities
+    settled; this function goes on until they do (largest change below
+    ``tol``), until one reaches 1 (a Heywood case: an item fully explained
+    by the factors, which is an estimation failure, not a finding), or until
+    ``maxiter``.
+
+    Parameters
+    ----------
+    items : pandas.DataFrame
+        Complete cases, one column per item.
+    n_factors : int
+    maxiter : int, default 1000
+    tol : float, default 1e-6
+
+    Returns
+    -------
+    FactorDiagnostics
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(1)
+    >>> f = rng.normal(size=(500, 1))
+    >>> x = pd.DataFrame(f @ np.ones((1, 4)) + rng.normal(size=(500, 4)), columns=list("abcd"))
+    >>> d = principal_axis_diagnostics(x, 1)
+    >>> d.converged, d.heywood
+    (True, ())
+    """
+    values = items.to_numpy(dtype=float)
+    if np.isnan(values).any():
+        raise ValueError("items have missing values: keep the complete cases first")
+    corr = np.corrcoef(values, rowvar=False)
+    communality = 1 - 1 / np.diag(np.linalg.inv(corr))
+    change, converged, iterations = np.inf, False, 0
+    while iterations < maxiter:
+        iterations += 1
+        reduced = corr.copy()
+        np.fill_diagonal(reduced, communality)
+        eigenvalues, eigenvectors = np.linalg.eigh(reduced)
+        top = np.argsort(eigenvalues)[::-1][:n_factors]
+        loadings = eigenvectors[:, top] * np.sqrt(np.clip(eigenvalues[top], 0, None))
+        new = (loadings**2).sum(axis=1)
+        change = float(np.max(np.abs(new - communality)))
+        communality = new
+        if np.any(communality >= 1):
+            break
+        if change < tol:
+            converged = True
+            break
+    heywood = tuple(str(c) for c, h in zip(items.columns, communality) if h >= 1)
+    return FactorDiagnostics(
+        n_factors=int(n_factors),
+        iterations=int(iterations),
+        converged=bool(converged and not heywood),
+        heywood=heywood,
+        max_change=change,
+        communalities=pd.Series(communality, index=items.columns, name="Communaliteit"),
+    )
+
+
+def factor_loadings(
+    items, n_factors=4, method="ml", rotation="oblimin", labels=True, maxiter=50, tol=1e-8
+):
     """Run an exploratory factor analysis and return the rotated loadings.
 
     Parameters
@@ -267,6 +371,10 @@ def factor_loadings(items, n_factors=4, method="ml", rotation="oblimin", labels=
         ``"varimax"``, ...); None keeps the unrotated solution.
     labels : bool, default True
         Index by the items' codebook labels instead of variable names.
+    maxiter, tol : int and float
+        Passed to statsmodels' principal axis iteration (its defaults).
+        Whether that iteration converged is not checked here: use
+        :func:`principal_axis_diagnostics` and pass its ``iterations``.
 
     Returns
     -------
@@ -283,7 +391,7 @@ def factor_loadings(items, n_factors=4, method="ml", rotation="oblimin", labels=
     if np.isnan(values).any():
         raise ValueError("items have missing values: keep the complete cases first")
     model = Factor(values, n_factor=n_factors, method=method)
-    result = model.fit()
+    result = model.fit(maxiter=maxiter, tol=tol) if method == "pa" else model.fit()
     if rotation is not None:
         result.rotate(rotation)
     loadings = np.asarray(result.loadings, dtype=float)

@@ -20,12 +20,16 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from helpers.analysis.counts import CATEGORY_SUMS, category_counts, likert_counts
+from helpers.analysis.counts import CATEGORY_SUMS, category_counts, likert_counts, likert_table
 from helpers.data import codebook
 
 __all__ = [
     "INTERVAL_COLUMNS",
+    "REPORT_TABLES",
     "add_intervals",
+    "half_width",
+    "in_table_order",
+    "report_tables_with_ci",
     "category_table_with_ci",
     "likert_table_with_ci",
     "wilson_interval",
@@ -97,8 +101,10 @@ def add_intervals(table_counts, alpha=0.05, columns=None, decimals=1):
         One minus the confidence level.
     columns : list of str, optional
         Count columns to keep (e.g. ``["Som eens"]``); default all but N.
-    decimals : int, default 1
-        Decimals of the percentage and the bounds.
+    decimals : int or None, default 1
+        Decimals of the percentage and the bounds; None keeps them exact
+        (for statistics computed from the bounds, such as the smallest
+        margin of error).
 
     Returns
     -------
@@ -132,10 +138,9 @@ def add_intervals(table_counts, alpha=0.05, columns=None, decimals=1):
             if n > 0:
                 low, high = wilson_interval(count, n, alpha=alpha)
                 pct = 100.0 * count / n
-                values = (
-                    round(pct, decimals),
-                    round(100 * low, decimals),
-                    round(100 * high, decimals),
+                values = tuple(
+                    v if decimals is None else round(v, decimals)
+                    for v in (pct, 100 * low, 100 * high)
                 )
             else:
                 values = (np.nan, np.nan, np.nan)
@@ -215,3 +220,78 @@ def category_table_with_ci(df, variable, alpha=0.05, sums=True, decimals=1):
             row[label] = int(counts.loc[list(codes)].sum())
     wide = pd.DataFrame([row], index=[codebook.variable_label(variable)])
     return add_intervals(wide, alpha=alpha, decimals=decimals)
+
+
+#: The report's tables of percentages with their survey variables: a battery
+#: (codebook group) or single categorical questions.
+REPORT_TABLES = {
+    "Tabel 4": "Tabel 4",
+    "Tabel 5": "Tabel 5",
+    "Tabel 6": ["bin_known"],
+    "Tabel 7": ["bin_member", "bin_willing"],
+    "Tabel 8": "Tabel 8",
+}
+
+
+def in_table_order(long_table, table):
+    """Put the items of a long interval table in the row order of a printed table.
+
+    Parameters
+    ----------
+    long_table : pandas.DataFrame
+        From :func:`add_intervals` (column ``Stelling``).
+    table : pandas.DataFrame
+        The printed table, indexed by item wording (e.g. sorted by "Som eens").
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``long_table`` sorted (stably) by the position of its item in
+        ``table``, with a fresh index.
+    """
+    position = {label: i for i, label in enumerate(table.index)}
+    ordered = long_table.sort_values("Stelling", key=lambda s: s.map(position), kind="stable")
+    return ordered.reset_index(drop=True)
+
+
+def report_tables_with_ci(df, decimals=1, alpha=0.05):
+    """Wilson intervals for every percentage of the report's Tabel 4 to 8.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Survey data with numeric codes.
+    decimals : int or None, default 1
+        As in :func:`add_intervals`.
+    alpha : float, default 0.05
+
+    Returns
+    -------
+    dict
+        ``{"Tabel 4": long table, ...}`` (columns :data:`INTERVAL_COLUMNS`);
+        the batteries in the printed order (sorted by the positive sum, as
+        :func:`helpers.analysis.counts.likert_table` does), the single
+        questions with their sums, one after the other.
+    """
+    tables = {}
+    for name, spec in REPORT_TABLES.items():
+        if isinstance(spec, str):
+            variables = codebook.variables_in_group(spec)
+            long = likert_table_with_ci(df, variables, alpha=alpha, decimals=decimals)
+            tables[name] = in_table_order(long, likert_table(df, variables))
+        else:
+            parts = [category_table_with_ci(df, v, alpha=alpha, decimals=decimals) for v in spec]
+            tables[name] = pd.concat(parts, ignore_index=True)
+    return tables
+
+
+def half_width(table):
+    """Half the width of each interval (the margin of error), in percentage points.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> half_width(pd.DataFrame({"Ondergrens": [40.0], "Bovengrens": [60.0]})).tolist()
+    [10.0]
+    """
+    return (table["Bovengrens"] - table["Ondergrens"]) / 2

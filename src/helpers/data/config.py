@@ -12,8 +12,45 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-#: Root of the repository (the folder that holds ``pyproject.toml``).
-PROJECT_ROOT = Path(os.environ.get("VEILIGHEID_PROJECT_ROOT", Path(__file__).resolve().parents[3]))
+
+def find_project_root(start=None, package_root=None):
+    """Find the folder whose ``data/`` the helpers read.
+
+    In order: the environment variable ``VEILIGHEID_PROJECT_ROOT``; the
+    repository this package was installed from in development mode (the
+    folder with ``pyproject.toml`` and ``data/``); otherwise the nearest
+    folder, from ``start`` (default: the working directory) upwards, that
+    holds ``data/reference``. The last case is the student kit: the helpers
+    come as a wheel and the notebooks run from the kit's own folder.
+
+    Parameters
+    ----------
+    start : str or pathlib.Path, optional
+        Where the upward search begins (default: the working directory).
+    package_root : str or pathlib.Path, optional
+        The folder three levels above this module (default: computed), i.e.
+        the repository in a development install.
+
+    Returns
+    -------
+    pathlib.Path
+        The root; when nothing is found, the repository location, so that
+        errors name the path that was expected.
+    """
+    if os.environ.get("VEILIGHEID_PROJECT_ROOT"):
+        return Path(os.environ["VEILIGHEID_PROJECT_ROOT"])
+    source = Path(package_root) if package_root else Path(__file__).resolve().parents[3]
+    if (source / "pyproject.toml").is_file() and (source / "data").is_dir():
+        return source
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "data" / "reference").is_dir():
+            return folder
+    return source
+
+
+#: Root of the project: the repository, or the unpacked student kit.
+PROJECT_ROOT = find_project_root()
 
 DATA_DIR = PROJECT_ROOT / "data"
 #: Raw SPSS deliveries, one file per municipality (read-only).

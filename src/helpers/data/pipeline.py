@@ -244,23 +244,108 @@ def _write_and_replace(out_dir, merged, merge_log, temporary):
         (out_dir / DECISIONS_FILE_NAME).unlink()
 
 
-def load_survey(path=config.SURVEY_FILE):
+class CodedSeries(pd.Series):
+    """A survey column of codes that also understands its value labels.
+
+    ``survey["municipality"] == "Gemeente A"`` compares with the code of that
+    label (1), so a filter written with a name works; a name that is not a
+    label of the variable raises an error that lists the labels, instead of
+    silently matching no row. ``!=`` and :meth:`isin` do the same. Columns of
+    labels (after :func:`apply_labels`) and columns that are not categorical
+    codebook variables behave exactly as a plain :class:`pandas.Series`.
+    """
+
+    @property
+    def _constructor(self):
+        return CodedSeries
+
+    @property
+    def _constructor_expanddim(self):
+        return Survey
+
+    def _labels(self):
+        name = self.name
+        if not isinstance(name, str) or not pd.api.types.is_numeric_dtype(self.dtype):
+            return None
+        spec = codebook.load_codebook()["variables"].get(name)
+        if spec is None or spec["kind"] != "categorical":
+            return None
+        return codebook.value_labels(name, include_missing=True)
+
+    def _code(self, value):
+        labels = self._labels()
+        if labels is None or not isinstance(value, str):
+            return value
+        by_label = {label.casefold(): code for code, label in labels.items()}
+        code = by_label.get(value.strip().casefold())
+        if code is None:
+            shown = ", ".join(f"{c} = {label}" for c, label in labels.items())
+            raise ValueError(
+                f"{self.name!r} holds codes, and {value!r} is not one of its labels "
+                f"({shown}). Compare with a code, e.g. survey[{self.name!r}] == "
+                f"{next(iter(labels))}, or with one of these labels."
+            )
+        return code
+
+    def __eq__(self, other):
+        return super().__eq__(self._code(other))
+
+    def __ne__(self, other):
+        return super().__ne__(self._code(other))
+
+    def isin(self, values):
+        """Like :meth:`pandas.Series.isin`; value labels count as their codes."""
+        if isinstance(values, str):
+            values = [values]
+        return super().isin([self._code(v) for v in values])
+
+
+class Survey(pd.DataFrame):
+    """The processed survey: a DataFrame whose columns are :class:`CodedSeries`."""
+
+    @property
+    def _constructor(self):
+        return Survey
+
+    @property
+    def _constructor_sliced(self):
+        return CodedSeries
+
+
+def load_survey(path=None):
     """Read the processed survey as codes plus metadata.
 
     Parameters
     ----------
-    path : str or pathlib.Path
-        Defaults to ``data/processed/enquete.sav``.
+    path : str or pathlib.Path, optional
+        Defaults to ``data/processed/enquete.sav``
+        (:data:`helpers.data.config.SURVEY_FILE`).
 
     Returns
     -------
-    df : pandas.DataFrame
+    df : Survey
         Codes, not labels; user-missing codes 96-99 kept as values;
         categorical codes as ``int64``, ``interview_date`` as
-        ``datetime64``.
+        ``datetime64``. A :class:`pandas.DataFrame` in every respect, except
+        that a categorical column compared with a value label compares with
+        its code: ``df["municipality"] == "Gemeente A"`` selects the
+        respondents of Gemeente A (see :class:`CodedSeries`).
     meta : pyreadstat.metadata_container
         Variable labels, value labels, missing ranges, measure levels.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the processed file does not exist; the message says how to
+        build it (``make data``).
     """
+    path = Path(path) if path is not None else config.SURVEY_FILE
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path} does not exist: build the processed survey first with `make data` "
+            "(or `python -m helpers.data.pipeline`), which harmonises and merges the raw "
+            "SPSS files."
+        )
     df, meta = read_sav(path)
     for name, spec in codebook.load_codebook()["variables"].items():
         if name not in df.columns:
@@ -269,7 +354,7 @@ def load_survey(path=config.SURVEY_FILE):
             df[name] = df[name].astype("int64")
         elif spec["kind"] == "date":
             df[name] = pd.to_datetime(df[name])
-    return df, meta
+    return Survey(df), meta
 
 
 def label_dtype(name):

@@ -27,6 +27,7 @@ from helpers.present.style import (
     FIGURE_WIDTH,
     NEUTRAL_GREY,
     REFERENCE_COLOURS,
+    BookFigure,
     label_bars,
     new_figure,
     percent_axis,
@@ -394,7 +395,7 @@ def bin_participation_chart(
     blocks = list(dict.fromkeys(shown.index.get_level_values("Variabele")))
     sizes = [int((shown.index.get_level_values("Variabele") == b).sum()) for b in blocks]
     height = sum(n * 0.45 + 1.3 for n in sizes) + 0.6
-    fig = Figure(figsize=(FIGURE_WIDTH, max(2.5, height)), layout="constrained")
+    fig = BookFigure(figsize=(FIGURE_WIDTH, max(2.5, height)), layout="constrained")
     axes = fig.subplots(len(blocks), 1, squeeze=False, height_ratios=[n + 1.5 for n in sizes])[:, 0]
     for ax, block in zip(axes, blocks, strict=True):
         part = shown.xs(block, level="Variabele")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import seaborn as sns
-from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from helpers.analysis.weighting import RECRUITMENT_MODES
@@ -17,6 +16,7 @@ from helpers.notation import format_number
 from helpers.present.style import (
     FIGURE_WIDTH,
     REFERENCE_COLOURS,
+    BookFigure,
     interval_dots,
     new_figure,
     percent_axis,
@@ -88,7 +88,9 @@ def loadings_heatmap(loadings, threshold=0.3):
     factors = [c for c in loadings.columns if str(c).startswith("F")]
     values = loadings[factors].astype(float)
     annot = values.map(lambda v: f"{v:.2f}".replace(".", ",") if abs(v) >= threshold else "")
-    fig = Figure(figsize=(FIGURE_WIDTH, max(3.0, 0.45 * len(values) + 1.5)), layout="constrained")
+    fig = BookFigure(
+        figsize=(FIGURE_WIDTH, max(3.0, 0.45 * len(values) + 1.5)), layout="constrained"
+    )
     ax = fig.add_subplot()
     sns.heatmap(
         values,

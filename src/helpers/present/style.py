@@ -9,6 +9,7 @@ the end of bars and point estimates with their interval.
 
 from __future__ import annotations
 
+import io
 import textwrap
 
 import numpy as np
@@ -18,6 +19,7 @@ from matplotlib.ticker import FuncFormatter
 from helpers.notation import format_percent
 
 __all__ = [
+    "BookFigure",
     "DIVERGING_COLOURS",
     "FIGURE_WIDTH",
     "LABEL_WIDTH",
@@ -94,7 +96,23 @@ def style_axes(ax) -> None:
     ax.set_axisbelow(True)
 
 
+class BookFigure(Figure):
+    """A figure that shows itself in a notebook.
+
+    The charts are made without pyplot (no global state), so Jupyter has no
+    figure formatter for them unless something imported pyplot, and a chart
+    returned by a cell showed as ``<Figure size 700x930 with 1 Axes>``. With
+    ``_repr_png_`` the chart appears as an image in JupyterLab, with or
+    without pyplot.
+    """
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+        return buffer.getvalue()
+
+
 def new_figure(n_rows: int, row_height: float = 0.55, extra: float = 1.6) -> Figure:
     """Return an empty figure of the book's width, high enough for ``n_rows`` bars."""
     height = max(2.5, n_rows * row_height + extra)
-    return Figure(figsize=(FIGURE_WIDTH, height), layout="constrained")
+    return BookFigure(figsize=(FIGURE_WIDTH, height), layout="constrained")
