@@ -90,6 +90,8 @@ def test_kit_notebooks_read_on_their_own(kit_notebooks):
                 assert not GLUE_ROLE.search(cell.source), (name, cell.source[:200])
                 assert not glue_references(cell.source), name
                 assert not re.search(r"\{(numref|doc|ref|cite:[pt])\}`", cell.source), name
+                # Sphinx-only directives are written out: the data notice, {only}.
+                assert not re.search(r"\{(data-notice|only)\}", cell.source), name
                 attachments |= set(cell.get("attachments", {}))
             for output in cell.get("outputs", []):
                 assert not output.get("metadata", {}).get("scrapbook"), name

@@ -5,7 +5,8 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from helpers.book.myst import fenced_blocks, glue_references
+from helpers.book.myst import fenced_blocks, glue_references, resolve_only_blocks
+from helpers.book.provenance import SYNTHETIC_NOTICE
 from helpers.book.student import (
     CrossReferences,
     GlueStore,
@@ -14,6 +15,11 @@ from helpers.book.student import (
     strip_solutions,
     student_config,
 )
+from helpers.data.provenance import DELIVERED, GENERATED, Delivery, Provenance
+
+#: Provenance of a book on the generator's data, and of one on delivered files.
+GENERATED_DATA = Provenance((Delivery("gemeente_a.sav", 1, "0" * 64, GENERATED),))
+DELIVERED_DATA = Provenance((Delivery("gemeente_a.sav", 1, "1" * 64, DELIVERED),))
 
 EXERCISE = "````{exercise} Rekenen: x · ± 5 min\n:label: oef-x\n\nBereken.\n\n```python\nx = ...\n```\n````"
 
@@ -119,12 +125,71 @@ def test_kit_notebook_writes_values_in_and_drops_glue_records(tmp_path):
         md(EXERCISE + "\n\n```{solution} oef-x\nGeheim.\n```"),
     )
     refs = CrossReferences({"tbl-a": "Tabel 4"}, {}, {})
-    out = kit_notebook(nb, "04_x.ipynb", GlueStore({"04_x.ipynb": nb}), refs, tmp_path)
+    out = kit_notebook(
+        nb, "04_x.ipynb", GlueStore({"04_x.ipynb": nb}), refs, tmp_path, GENERATED_DATA
+    )
     assert out.cells[0].source == "# Hoofdstuk\n\nEr zijn 1.219 respondenten (Tabel 4)."
     assert out.cells[1].outputs == []
     exercise = out.cells[2].source
     assert exercise.startswith("````{admonition} Opgave 4.1: Rekenen: x · ± 5 min")
     assert "Geheim" not in exercise and "{exercise}" not in exercise
+
+
+WORDING = (
+    "# Hoofdstuk\n\n```{data-notice}\n```\n\nTekst.\n\n"
+    "```{only} synthetic_data\nDe generator legde dit verband.\n```\n\n"
+    ":::{only} delivered_data\nEen gemakssteekproef.\n:::\n\nSlot."
+)
+
+
+def test_only_blocks_in_numbered_items_and_nested_in_exercises():
+    text = (
+        "````{exercise} T\n:label: oef-x\n\n1. Eerst.\n2. :::{only} synthetic_data\n"
+        "   Synthetisch?\n   :::\n\n   :::{only} delivered_data\n   Aangeleverd?\n"
+        "   :::\n3. Daarna.\n````"
+    )
+    assert resolve_only_blocks(text, "delivered_data") == (
+        "````{exercise} T\n:label: oef-x\n\n1. Eerst.\n2. Aangeleverd?\n3. Daarna.\n````"
+    )
+    assert "2. Synthetisch?\n\n3. Daarna." in resolve_only_blocks(text, "synthetic_data")
+
+
+def test_an_unclosed_only_block_is_an_error():
+    with pytest.raises(ValueError, match="never closed"):
+        resolve_only_blocks("```{only} synthetic_data\nTekst.", "synthetic_data")
+
+
+def test_kit_notebook_writes_the_data_notice_and_keeps_the_wording_of_its_data(tmp_path):
+    nb = _notebook(md(WORDING))
+    out = kit_notebook(
+        nb,
+        "04_x.ipynb",
+        GlueStore({"04_x.ipynb": nb}),
+        CrossReferences({}, {}, {}),
+        tmp_path,
+        GENERATED_DATA,
+    )
+    text = out.cells[0].source
+    assert SYNTHETIC_NOTICE.split("\n")[0] in text
+    assert "De generator legde dit verband." in text
+    assert "gemakssteekproef" not in text
+    assert "{data-notice}" not in text and "{only}" not in text
+
+
+def test_kit_notebook_on_delivered_data_drops_the_synthetic_wording(tmp_path):
+    nb = _notebook(md(WORDING))
+    out = kit_notebook(
+        nb,
+        "04_x.ipynb",
+        GlueStore({"04_x.ipynb": nb}),
+        CrossReferences({}, {}, {}),
+        tmp_path,
+        DELIVERED_DATA,
+    )
+    text = out.cells[0].source
+    assert "Een gemakssteekproef." in text
+    assert "generator" not in text and "ynthet" not in text
+    assert "{data-notice}" not in text and "{only}" not in text
 
 
 def test_kit_notebook_embeds_glued_figures_as_attachments(tmp_path):
@@ -138,7 +203,9 @@ def test_kit_notebook_embeds_glued_figures_as_attachments(tmp_path):
         md("```{glue:figure} fig_a\n:name: fig-a\n:alt: Staven.\n\nBijschrift.\n```"),
     )
     store = GlueStore({"b1_x.ipynb": nb})
-    out = kit_notebook(nb, "b1_x.ipynb", store, CrossReferences({}, {}, {}), tmp_path)
+    out = kit_notebook(
+        nb, "b1_x.ipynb", store, CrossReferences({}, {}, {}), tmp_path, GENERATED_DATA
+    )
     cell = out.cells[1]
     assert cell.source.startswith("```{figure} attachment:fig_a.png\n:name: fig-a\n:alt: Staven.")
     assert "Bijschrift." in cell.source

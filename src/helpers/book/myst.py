@@ -22,6 +22,7 @@ __all__ = [
     "GlueReference",
     "fenced_blocks",
     "glue_references",
+    "resolve_only_blocks",
     "glued_names",
     "GLUE_ROLE",
 ]
@@ -180,3 +181,79 @@ def glued_names(notebook):
                 }
                 names[name] = {**output, "data": data}
     return names
+
+
+#: The opening line of an ``{only}`` block, also as the first line of a list
+#: item (``- ```{only} tag`` or ``3. :::{only} tag``).
+_ONLY_OPEN = re.compile(
+    r"^(?P<lead> *)(?P<marker>(?:[-*+]|\d+[.)]) +)?(?P<fence>`{3,}|:{3,})\{only\}[ \t]*(?P<tag>\S*)[ \t]*$"
+)
+
+
+def resolve_only_blocks(text, tag):
+    """Write out the ``{only}`` blocks of a Markdown text for one Sphinx tag.
+
+    Outside Sphinx (a notebook opened in JupyterLab) an ``{only}`` directive
+    is not understood. This keeps the content of the blocks for ``tag`` and
+    drops the others, also where a block opens a list item, and also when
+    blocks are nested in other directives.
+
+    Parameters
+    ----------
+    text : str
+        Markdown.
+    tag : str
+        The tag that is set, e.g. ``"synthetic_data"``.
+
+    Returns
+    -------
+    str
+        The text without ``{only}`` fences; a list item whose first block is
+        dropped starts with the block that is kept.
+
+    Raises
+    ------
+    ValueError
+        If an ``{only}`` block is never closed.
+
+    Examples
+    --------
+    >>> text = "- ```{only} a\\n  Eerste.\\n  ```\\n\\n  ```{only} b\\n  Tweede.\\n  ```\\n- Verder."
+    >>> print(resolve_only_blocks(text, "b"))
+    - Tweede.
+    - Verder.
+    """
+    lines = text.split("\n")
+    out, carried, i = [], None, 0
+    while i < len(lines):
+        match = _ONLY_OPEN.match(lines[i])
+        if not match:
+            out.append(lines[i])
+            i += 1
+            continue
+        fence, indent = match["fence"], len(match["lead"]) + len(match["marker"] or "")
+        for j in range(i + 1, len(lines)):
+            stripped = lines[j].strip()
+            if stripped and set(stripped) == {fence[0]} and len(stripped) >= len(fence):
+                break
+        else:
+            raise ValueError(f"an {{only}} block is never closed: {lines[i].strip()!r}")
+        lead, marker = match["lead"], match["marker"]
+        if marker is None and carried is not None:
+            lead, marker = carried
+            while out and not out[-1].strip():
+                out.pop()
+        carried = None
+        body = lines[i + 1 : j]
+        if match["tag"] == tag:
+            kept = resolve_only_blocks("\n".join(b[indent:] for b in body), tag).split("\n")
+            if marker is not None and kept:
+                out.append(lead + marker + kept[0])
+                kept = kept[1:]
+            out.extend(" " * indent + k if k.strip() else "" for k in kept)
+        elif marker is not None:
+            carried = (lead, marker)
+        i = j + 1
+        if not any(line.strip() for line in out[-1:]) and i < len(lines) and not lines[i].strip():
+            i += 1
+    return "\n".join(out)

@@ -31,8 +31,10 @@ from pathlib import Path
 
 import nbformat
 
-from helpers.book.myst import GLUE_ROLE, fenced_blocks, glued_names
+from helpers.book.myst import GLUE_ROLE, fenced_blocks, glued_names, resolve_only_blocks
+from helpers.book.provenance import data_notice, wording_tag
 from helpers.book.sphinx_exercises import exercise_number
+from helpers.data.provenance import read_provenance
 
 __all__ = [
     "CrossReferences",
@@ -243,9 +245,10 @@ def _option_lines(lines):
 class _Inliner:
     """Write the glued values of one page into its Markdown."""
 
-    def __init__(self, page, store, refs, include_root, chapter):
+    def __init__(self, page, store, refs, include_root, chapter, provenance):
         self.page, self.store, self.refs = page, store, refs
         self.include_root, self.chapter = include_root, chapter
+        self.provenance = provenance
         self.attachments = {}
         self.exercises = 0
 
@@ -290,6 +293,9 @@ class _Inliner:
         if name == "glue:md":
             data = self.store.output(self.page, argument.strip())["data"]
             return ("".join(data.get("text/markdown", "")) or "").split("\n")
+        if name == "data-notice":
+            # The notice the book's Sphinx extension writes, as plain MyST.
+            return self.markdown(data_notice(self.provenance)).split("\n")
         if name == "exercise":
             self.exercises += 1
             options, content = _option_lines(body)
@@ -342,7 +348,7 @@ def _is_figure_repr(output):
     return set(data) == {"text/plain"} and plain.startswith("<Figure size")
 
 
-def kit_notebook(notebook, page, store, refs, include_root):
+def kit_notebook(notebook, page, store, refs, include_root, provenance=None):
     """Make the student-kit version of one executed notebook.
 
     Parameters
@@ -357,21 +363,28 @@ def kit_notebook(notebook, page, store, refs, include_root):
         Texts of the cross-references.
     include_root : pathlib.Path
         The book's root, for ``{include}`` directives.
+    provenance : helpers.data.provenance.Provenance, optional
+        What the data are; read from the processed file by default. The
+        ``{data-notice}`` directive becomes its notice, and of the ``{only}``
+        blocks only the wording for these data is kept.
 
     Returns
     -------
     nbformat.NotebookNode
-        No solutions; every glue role, glue directive, include and
-        cross-reference written out; exercises as admonitions titled
+        No solutions; every glue role, glue directive, include, data notice,
+        ``{only}`` block and cross-reference written out; exercises as admonitions titled
         "Opgave N.k"; glue records and bare figure reprs removed from the
         outputs; other outputs kept.
     """
     nb = strip_solutions(notebook)
-    inliner = _Inliner(page, store, refs, include_root, f"notebooks/{Path(page).stem}")
+    provenance = read_provenance() if provenance is None else provenance
+    inliner = _Inliner(page, store, refs, include_root, f"notebooks/{Path(page).stem}", provenance)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             inliner.attachments = {}
-            cell.source = inliner.markdown("".join(cell.source))
+            # Keep the wording of the data the kit ships; drop the other.
+            text = resolve_only_blocks("".join(cell.source), wording_tag(provenance))
+            cell.source = inliner.markdown(text)
             if inliner.attachments:
                 cell["attachments"] = inliner.attachments
         elif cell.cell_type == "code":
