@@ -116,7 +116,10 @@ def parse_tables(html):
     out = []
     for caption, table in zip(parser.captions, parser.tables):
         header = table["thead"][0]
-        columns = [text for kind, text in header if text]
+        # The first header cells stand above the row labels (empty, or the
+        # names of the index levels); the data columns follow.
+        n_labels = sum(kind == "th" for kind, _ in table["tbody"][0]) if table["tbody"] else 0
+        columns = [text for kind, text in header[n_labels:] if text]
         body = []
         for row in table["tbody"]:
             labels = [text for kind, text in row if kind == "th"]
