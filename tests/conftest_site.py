@@ -17,6 +17,7 @@ import os
 import re
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -29,6 +30,13 @@ SITE_DIR = Path(os.environ.get("VEILIGHEID_SITE_DIR", ROOT / "_build" / "html"))
 CSV_DIR = SITE_DIR / "_tabellen"
 #: Debian's Chromium; the tests never download a browser.
 CHROMIUM = Path("/usr/bin/chromium")
+#: The two screens every page is read on: a phone and a laptop.
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+#: Hosts the browser may contact: only the local test server.
+LOCAL_HOSTS = {"127.0.0.1"}
+#: axe-core, installed from npm by ``npm ci`` (package-lock.json).
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -155,3 +163,57 @@ def browser():
             yield chromium
         finally:
             chromium.close()
+
+
+def new_context(browser, viewport: dict, outside: list[str] | None = None, **options):
+    """A browser context that lets only 127.0.0.1 through and records the rest.
+
+    Parameters
+    ----------
+    browser : playwright Browser
+    viewport : dict
+        ``PHONE`` or ``DESKTOP``.
+    outside : list of str, optional
+        Receives the addresses of blocked requests to other hosts.
+    **options
+        Passed to ``browser.new_context`` (e.g. ``reduced_motion``).
+    """
+    context = browser.new_context(viewport=viewport, locale="nl-BE", **options)
+    blocked = outside if outside is not None else []
+
+    def route(request_route):
+        url = request_route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in {"data", "blob", "about"} or parts.hostname in LOCAL_HOSTS:
+            request_route.continue_()
+        else:
+            blocked.append(url)
+            request_route.abort()
+
+    context.route("**/*", route)
+    return context
+
+
+def collect_errors(page, errors: list[str]):
+    """Record every JavaScript error of a page: uncaught exceptions and console errors.
+
+    Load errors of resources on other hosts are left out: the router blocks
+    those on purpose, and ``test_page_contacts_no_other_host`` reports them.
+    Returns the handlers, for ``page.remove_listener``.
+    """
+
+    def on_console(msg):
+        if msg.type != "error":
+            return
+        where = (msg.location or {}).get("url", "") or "?"
+        host = urlsplit(where).hostname
+        if "Failed to load resource" in msg.text and host is not None and host not in LOCAL_HOSTS:
+            return
+        errors.append(f"console.error: {msg.text} ({where})")
+
+    def on_pageerror(exc):
+        errors.append(f"pageerror: {exc}")
+
+    page.on("console", on_console)
+    page.on("pageerror", on_pageerror)
+    return {"console": on_console, "pageerror": on_pageerror}
