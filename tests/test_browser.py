@@ -190,7 +190,7 @@ async (attributes) => {
       const caption = fig && fig.querySelector('figcaption');
       // A cell tagged full-width (the appendices' wide tables) may use the
       // margin column as well: its own box is then the limit.
-      const full = t.closest('.tag_full-width');
+      const full = t.closest('.tag_full-width, .full-width');
       return {
         name: ((caption || {}).textContent || t.dataset.label || 'tabel zonder bijschrift')
                 .replace(/\\s+/g, ' ').trim().slice(0, 60),

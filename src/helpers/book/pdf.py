@@ -35,9 +35,12 @@ PREAMBLE = r"""
 \usepackage{longtable}
 \usepackage{array}
 \setlength{\emergencystretch}{3em}
+\setlength{\headheight}{14pt}
 \setlength{\LTpre}{0.5\baselineskip}
 \setlength{\LTpost}{0.5\baselineskip}
 \renewcommand{\arraystretch}{1.1}
+% Sphinx names the contents after the first part ("Onderzoek"): not here.
+\addto\captionsdutch{\renewcommand{\contentsname}{Inhoudsopgave}}
 % Figures are numbered through the book, as on the site ("Figuur 7").
 \makeatletter
 \@removefromreset{figure}{chapter}

@@ -72,10 +72,20 @@ ISSUE_BODY = (
     "Wat klopt er niet of kan beter? (Vermeld de tabel of figuur als het daarover gaat.)\n\n"
 )
 
-#: Attribute values that extensions write into the page body in English.
+#: Attribute values that extensions write into the page body in English, and
+#: markup that breaks an accessibility rule.
 _BODY_REPLACEMENTS = (
     # myst-nb's folded code cells: the visible text ("Toon de code") is the name.
     (' aria-label="Toggle hidden content"', ""),
+    # docutils' reference list claims role="list" but holds no list items
+    # (axe: aria-required-children).
+    ('<div role="list" class="citation-list">', '<div class="citation-list">'),
+)
+#: The sidebar's fold-out chapters: a <summary> with only an icon gets a name.
+_TOCTREE_SUMMARY = '<summary><span class="toctree-toggle" role="presentation">'
+_TOCTREE_SUMMARY_NAMED = (
+    '<summary aria-label="Onderdelen tonen of verbergen">'
+    '<span class="toctree-toggle" role="presentation">'
 )
 
 #: Scripts and styles of sphinx-thebe.
@@ -272,6 +282,17 @@ def dutch_body(body: str) -> str:
     return body
 
 
+def named_toctree(html: object) -> str:
+    """Name the icon-only <summary> elements of the sidebar's table of contents.
+
+    Examples
+    --------
+    >>> named_toctree('<summary><span class="toctree-toggle" role="presentation"><i></i>')[:50]
+    '<summary aria-label="Onderdelen tonen of verbergen'
+    """
+    return str(html).replace(_TOCTREE_SUMMARY, _TOCTREE_SUMMARY_NAMED)
+
+
 def issue_url(repository: str, pagename: str) -> str:
     """Return the address of a new issue about a page, pre-filled in Dutch.
 
@@ -335,6 +356,14 @@ def page_context(
             context[key] = [asset for asset in context[key] if _keep_asset(asset)]
     if "body" in context:
         context["body"] = dutch_body(context["body"])
+    toctree = context.get("generate_toctree_html")
+    if callable(toctree) and not getattr(toctree, "_vives_named", False):
+
+        def generate_toctree_html(*args: Any, **kwargs: Any) -> str:
+            return named_toctree(toctree(*args, **kwargs))
+
+        generate_toctree_html._vives_named = True  # type: ignore[attr-defined]
+        context["generate_toctree_html"] = generate_toctree_html
     _download_buttons(app, pagename, context)
     _issue_button(app, pagename, context)
 
