@@ -143,6 +143,32 @@ def site_url(site_dir: Path):
         thread.join(timeout=5)
 
 
+#: One Playwright driver and one Chromium for the whole session. Every module
+#: that imports the ``browser`` fixture gets its own fixture instance; they
+#: share this browser (Playwright's sync API cannot be started twice).
+_SHARED: dict = {"users": 0, "playwright": None, "browser": None}
+
+
+def _start_browser():
+    from playwright.sync_api import sync_playwright
+
+    if _SHARED["users"] == 0:
+        _SHARED["playwright"] = sync_playwright().start()
+        _SHARED["browser"] = _SHARED["playwright"].chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+    _SHARED["users"] += 1
+    return _SHARED["browser"]
+
+
+def _stop_browser() -> None:
+    _SHARED["users"] -= 1
+    if _SHARED["users"] == 0:
+        _SHARED["browser"].close()
+        _SHARED["playwright"].stop()
+        _SHARED["browser"] = _SHARED["playwright"] = None
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium driven by Playwright (no browser download)."""
@@ -152,17 +178,14 @@ def browser():
             "(apt-get install -y --no-install-recommends chromium); .ci/run does"
         )
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:  # pragma: no cover - the test extra installs it
         pytest.skip("the playwright Python package is not installed (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    chromium = _start_browser()
+    try:
+        yield chromium
+    finally:
+        _stop_browser()
 
 
 def new_context(browser, viewport: dict, outside: list[str] | None = None, **options):
