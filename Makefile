@@ -24,12 +24,16 @@ ifneq ($(strip $(MAPPINGS_DIR)),)
 export VEILIGHEID_MAPPINGS_DIR := $(abspath $(MAPPINGS_DIR))
 endif
 
+# axe-core for the accessibility tests, from npm (package-lock.json).
+AXE := node_modules/axe-core/axe.min.js
+
 # Figures and SVGs carry no build timestamp.
 export SOURCE_DATE_EPOCH := 1577836800
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: help install data synthetic book book-student student-kit answer-key lab r-reference test test-site \
-	clean lock notebooks benchmark lint format draft check frequencies test-delivered
+	clean lock notebooks benchmark lint format draft check frequencies test-delivered pdf axe \
+	test-site-reader screenshots
 
 help:
 	@echo "make book   - build the HTML book (_build/html)"
@@ -43,6 +47,9 @@ help:
 	@echo "make synthetic - regenerate the synthetic raw files (data/raw) from code"
 	@echo "make notebooks - re-execute the notebooks in place (stored outputs)"
 	@echo "make benchmark - measure build and pipeline speed (benchmarks/README.md)"
+	@echo "make pdf    - the whole book as one PDF (XeLaTeX), linked from the site"
+	@echo "make test-site-reader - the reader's-site tests: browser (both widths), axe, PDF"
+	@echo "make screenshots - screenshots of a chapter, a municipality page and the PDF"
 	@echo "make lint   - ruff and nbQA (lint and format check) and the layer contract"
 	@echo "make draft FILE=x.sav - propose a mapping for one delivered SPSS file (OUT=... to save it)"
 	@echo "make check  - check every mapping against its file; all problems at once, nothing written"
@@ -152,7 +159,7 @@ format: $(STAMP)
 
 # The site tests (browser, disclosure, reproducibility) read _build/html, so
 # the book is built (or found current) first.
-test: lint book book-student answer-key
+test: lint book book-student answer-key $(AXE)
 	$(BIN)/python -m pytest
 
 # The book built on delivered files (the raw files saved again with pyreadstat,
@@ -166,6 +173,39 @@ test-delivered: $(STAMP)
 SITE_TESTS := tests/test_browser.py tests/test_site_disclosure.py tests/test_reproducibility.py
 test-site: book
 	$(BIN)/python -m pytest $(SITE_TESTS)
+
+# The whole book as one PDF through LaTeX (Jupyter Book's pdflatex builder
+# with XeLaTeX, Dutch hyphenation): title page, contents, text, every table
+# as wide as the page, figures; no code cells. It reuses the HTML build's
+# execution cache and is copied into the site, whose download menu links it
+# (every later make book copies it again). Needs texlive-xetex,
+# texlive-latex-extra, texlive-lang-european, latexmk and fonts-freefont-otf.
+PDF_DIR := _build/pdf
+PDF_FILE := burgers-als-partners.pdf
+pdf: book
+	$(BIN)/python -m helpers.book.pdf _config.yml $(PDF_DIR)/_config.yml
+	$(BIN)/jupyter-book build . --builder pdflatex --config $(PDF_DIR)/_config.yml \
+	  --path-output $(PDF_DIR)
+	test -s $(PDF_DIR)/_build/latex/$(PDF_FILE)
+	cp $(PDF_DIR)/_build/latex/$(PDF_FILE) _build/html/$(PDF_FILE)
+
+$(AXE): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(AXE)
+axe: $(AXE)
+
+# The tests of the reader's site: every page at 390 and 1366 px (menu, zero
+# JavaScript errors, tables within the column, Dutch strings, page weight,
+# charts), axe-core's WCAG 2.1 AA checks, and the PDF.
+READER_TESTS := tests/test_browser.py tests/test_site_accessibility.py tests/test_pdf.py
+test-site-reader: book $(AXE)
+	$(BIN)/python -m pytest $(READER_TESTS)
+
+# Screenshots for a human look (not committed): a chapter and a municipality
+# page at 390 and 1366 px, printed pages and PDF pages, in SCREENS_DIR.
+SCREENS_DIR ?= _build/screenshots
+screenshots: book
+	$(BIN)/python tests/site_screenshots.py $(SCREENS_DIR)
 
 # Re-execute the notebooks in place (after a data or helper change), so the
 # outputs stored in them are current; nbval in `make test` checks they are.

@@ -17,6 +17,7 @@ import os
 import re
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -29,6 +30,13 @@ SITE_DIR = Path(os.environ.get("VEILIGHEID_SITE_DIR", ROOT / "_build" / "html"))
 CSV_DIR = SITE_DIR / "_tabellen"
 #: Debian's Chromium; the tests never download a browser.
 CHROMIUM = Path("/usr/bin/chromium")
+#: The two screens every page is read on: a phone and a laptop.
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+#: Hosts the browser may contact: only the local test server.
+LOCAL_HOSTS = {"127.0.0.1"}
+#: axe-core, installed from npm by ``npm ci`` (package-lock.json).
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -135,6 +143,32 @@ def site_url(site_dir: Path):
         thread.join(timeout=5)
 
 
+#: One Playwright driver and one Chromium for the whole session. Every module
+#: that imports the ``browser`` fixture gets its own fixture instance; they
+#: share this browser (Playwright's sync API cannot be started twice).
+_SHARED: dict = {"users": 0, "playwright": None, "browser": None}
+
+
+def _start_browser():
+    from playwright.sync_api import sync_playwright
+
+    if _SHARED["users"] == 0:
+        _SHARED["playwright"] = sync_playwright().start()
+        _SHARED["browser"] = _SHARED["playwright"].chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+    _SHARED["users"] += 1
+    return _SHARED["browser"]
+
+
+def _stop_browser() -> None:
+    _SHARED["users"] -= 1
+    if _SHARED["users"] == 0:
+        _SHARED["browser"].close()
+        _SHARED["playwright"].stop()
+        _SHARED["browser"] = _SHARED["playwright"] = None
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium driven by Playwright (no browser download)."""
@@ -144,14 +178,65 @@ def browser():
             "(apt-get install -y --no-install-recommends chromium); .ci/run does"
         )
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:  # pragma: no cover - the test extra installs it
         pytest.skip("the playwright Python package is not installed (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    chromium = _start_browser()
+    try:
+        yield chromium
+    finally:
+        _stop_browser()
+
+
+def new_context(browser, viewport: dict, outside: list[str] | None = None, **options):
+    """A browser context that lets only 127.0.0.1 through and records the rest.
+
+    Parameters
+    ----------
+    browser : playwright Browser
+    viewport : dict
+        ``PHONE`` or ``DESKTOP``.
+    outside : list of str, optional
+        Receives the addresses of blocked requests to other hosts.
+    **options
+        Passed to ``browser.new_context`` (e.g. ``reduced_motion``).
+    """
+    context = browser.new_context(viewport=viewport, locale="nl-BE", **options)
+    blocked = outside if outside is not None else []
+
+    def route(request_route):
+        url = request_route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in {"data", "blob", "about"} or parts.hostname in LOCAL_HOSTS:
+            request_route.continue_()
+        else:
+            blocked.append(url)
+            request_route.abort()
+
+    context.route("**/*", route)
+    return context
+
+
+def collect_errors(page, errors: list[str]):
+    """Record every JavaScript error of a page: uncaught exceptions and console errors.
+
+    Load errors of resources on other hosts are left out: the router blocks
+    those on purpose, and ``test_page_contacts_no_other_host`` reports them.
+    Returns the handlers, for ``page.remove_listener``.
+    """
+
+    def on_console(msg):
+        if msg.type != "error":
+            return
+        where = (msg.location or {}).get("url", "") or "?"
+        host = urlsplit(where).hostname
+        if "Failed to load resource" in msg.text and host is not None and host not in LOCAL_HOSTS:
+            return
+        errors.append(f"console.error: {msg.text} ({where})")
+
+    def on_pageerror(exc):
+        errors.append(f"pageerror: {exc}")
+
+    page.on("console", on_console)
+    page.on("pageerror", on_pageerror)
+    return {"console": on_console, "pageerror": on_pageerror}

@@ -116,7 +116,10 @@ def parse_tables(html):
     out = []
     for caption, table in zip(parser.captions, parser.tables):
         header = table["thead"][0]
-        columns = [text for kind, text in header if text]
+        # The first header cells stand above the row labels (empty, or the
+        # names of the index levels); the data columns follow.
+        n_labels = sum(kind == "th" for kind, _ in table["tbody"][0]) if table["tbody"] else 0
+        columns = [text for kind, text in header[n_labels:] if text]
         body = []
         for row in table["tbody"]:
             labels = [text for kind, text in row if kind == "th"]
@@ -341,7 +344,20 @@ def test_page_has_notice_warning_and_exercise(page):
     _, nb = page
     first = nb.cells[0].source
     assert "```{data-notice}" in first
-    assert ":class: danger" in first and "niet" in first.lower()
+    # Before any code: a summary for the municipality's officials, then the
+    # warning against comparing municipalities.
+    opening = []
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "remove-input" not in cell.metadata.get("tags", []):
+            break
+        if cell.cell_type == "markdown":
+            opening.append(cell.source)
+    opening = "\n".join(opening)
+    assert "## In het kort" in opening
+    for key in ("kort_rol", "kort_beleid", "kort_bin", "kort_init"):
+        assert f"{{glue:text}}`{key}`" in opening, key
+    assert ":class: danger" in opening and "niet" in opening.lower()
+    assert opening.index("## In het kort") < opening.index(":class: danger")
     markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "```{exercise}" in markdown and ":class: dropdown" in markdown
 

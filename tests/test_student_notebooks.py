@@ -192,6 +192,37 @@ def test_kit_notebook_on_delivered_data_drops_the_synthetic_wording(tmp_path):
     assert "{data-notice}" not in text and "{only}" not in text
 
 
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10pt" height="10pt"/>'
+
+
+def test_kit_notebook_attaches_the_png_of_a_glued_chart(tmp_path):
+    # JupyterLab renders raster attachments only: of an SVG + PNG chart the
+    # kit attaches the PNG.
+    figure = nbformat.v4.new_output(
+        "display_data",
+        data={
+            "application/papermill.record/image/svg+xml": SVG,
+            "application/papermill.record/image/png": "iVBORw0KGgo=",
+        },
+        metadata={"scrapbook": {"name": "fig_a", "mime_prefix": "application/papermill.record/"}},
+    )
+    nb = _notebook(
+        code("glue('fig_a', img)", outputs=[figure]),
+        md("```{glue:figure} fig_a\n:name: fig-a\n:alt: Staven.\n\nBijschrift.\n```"),
+    )
+    out = kit_notebook(
+        nb,
+        "b1_x.ipynb",
+        GlueStore({"b1_x.ipynb": nb}),
+        CrossReferences({}, {}, {}),
+        tmp_path,
+        GENERATED_DATA,
+    )
+    cell = out.cells[1]
+    assert cell.source.startswith("```{figure} attachment:fig_a.png\n")
+    assert cell.attachments == {"fig_a.png": {"image/png": "iVBORw0KGgo="}}
+
+
 def test_kit_notebook_embeds_glued_figures_as_attachments(tmp_path):
     figure = nbformat.v4.new_output(
         "display_data",

@@ -61,10 +61,12 @@ __all__ = [
     "has_bin",
     "join_dutch",
     "load_designs",
+    "lower_first",
     "municipality_slug",
     "municipality_name",
     "not_asked",
     "notebook_path",
+    "official_summary",
     "protected_table",
     "recruitment_counts",
     "render_page",
@@ -117,6 +119,10 @@ NOT_COUNT_GLUE = (
     "ex_pct",
     "ex_low",
     "ex_high",
+    "kort_rol",
+    "kort_beleid",
+    "kort_bin",
+    "kort_init",
 )
 
 
@@ -208,6 +214,18 @@ def join_dutch(words):
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + " en " + words[-1]
+
+
+def lower_first(text):
+    """Lower-case the first letter only, so "BIN" stays "BIN" inside a sentence.
+
+    Examples
+    --------
+    >>> lower_first("Alle respondenten in steden met een BIN")
+    'alle respondenten in steden met een BIN'
+    """
+    text = str(text)
+    return text[:1].lower() + text[1:]
 
 
 def count_text(n, threshold=THRESHOLD):
@@ -422,6 +440,123 @@ def protected_table(counts, level_names=("Stelling", "Antwoord"), intervals=True
     if not intervals:
         long = long[["N", "%"]]
     return long
+
+
+# ---------------------------------------------------------------------------
+# The summary at the top of a page, for the municipality's officials
+# ---------------------------------------------------------------------------
+
+
+def _shown_rows(counts, category):
+    """Rows of a protected table whose ``category`` cell is shown, by percentage."""
+    long = protected_table(counts)
+    part = long.xs(category, level="Antwoord")
+    return part[part["%"].notna()].sort_values("%", ascending=False, kind="stable")
+
+
+def _percent(value):
+    return format_number(float(value)) + "%"
+
+
+def _extreme_sentence(counts, category, *, best, what, none):
+    rows = _shown_rows(counts, category)
+    if rows.empty:
+        return none
+    item = rows.index[0] if best else rows.index[-1]
+    row = rows.loc[item]
+    return (
+        f"{what} \u201c{str(item).rstrip('.')}\u201d: {_percent(row['%'])} "
+        f"(interval {_percent(row['Van'])} tot {_percent(row['Tot'])})."
+    )
+
+
+def official_summary(survey, code):
+    """Write the summary that opens a municipality's page, one sentence per theme.
+
+    Every figure comes from the page's own protected tables
+    (:func:`protected_table`): a cell that a table hides never appears in the
+    summary, and a theme without a shown figure says so.
+
+    Parameters
+    ----------
+    survey : pandas.DataFrame
+        The full survey (codes), as :func:`helpers.data.pipeline.load_survey` gives it.
+    code : int
+        Harmonised municipality code.
+
+    Returns
+    -------
+    dict
+        Dutch sentences under the glue keys ``kort_rol``, ``kort_beleid``,
+        ``kort_bin`` and ``kort_init`` (see :data:`NOT_COUNT_GLUE`).
+    """
+    local = survey[survey["municipality"] == int(code)]
+    groups = {
+        group: [
+            v
+            for v in report_order(survey, codebook.variables_in_group(group))
+            if v not in not_asked(local, codebook.variables_in_group(group))
+        ]
+        for group in ("Tabel 4", "Tabel 5", "Tabel 8")
+    }
+    too_few = "te weinig antwoorden om een cijfer te tonen."
+    out = {
+        "kort_rol": _extreme_sentence(
+            battery_counts(local, groups["Tabel 4"]),
+            "Som eens",
+            best=True,
+            what="Over hun eigen rol zijn de meeste respondenten het eens met",
+            none="Over hun eigen rol: " + too_few,
+        )
+        if groups["Tabel 4"]
+        else "De stellingen over de eigen rol werden hier niet gesteld.",
+    }
+    if groups["Tabel 5"]:
+        policy = battery_counts(local, groups["Tabel 5"])
+        out["kort_beleid"] = " ".join(
+            [
+                _extreme_sentence(
+                    policy,
+                    "Som eens",
+                    best=True,
+                    what="Over het veiligheidsbeleid van de gemeente is de instemming "
+                    "het grootst met",
+                    none="Over het veiligheidsbeleid: " + too_few,
+                ),
+                _extreme_sentence(
+                    policy,
+                    "Som eens",
+                    best=False,
+                    what="Ze is het kleinst met",
+                    none="",
+                ),
+            ]
+        ).strip()
+    else:
+        out["kort_beleid"] = "De stellingen over het gemeentelijke beleid werden hier niet gesteld."
+    if has_bin(local):
+        known = protected_table(bin_counts(local)["bin_known"], level_names=("Vraag", "Antwoord"))
+        yes = known.xs("Ja", level="Antwoord")["%"].dropna()
+        out["kort_bin"] = (
+            f"Het buurtinformatienetwerk (BIN) is bekend bij {_percent(yes.iloc[0])} van wie de "
+            "vraag beantwoordde."
+            if len(yes)
+            else "Over de bekendheid van het buurtinformatienetwerk: " + too_few
+        )
+    else:
+        out["kort_bin"] = "Hier werd niet naar een buurtinformatienetwerk (BIN) gevraagd."
+    out["kort_init"] = (
+        _extreme_sentence(
+            battery_counts(local, groups["Tabel 8"]),
+            "Som wel",
+            best=True,
+            what="Het meest zouden ze zeker of waarschijnlijk meewerken aan",
+            none="Over nieuwe initiatieven: " + too_few,
+        )
+        if groups["Tabel 8"]
+        else "De vragen over nieuwe initiatieven werden hier niet gesteld."
+    )
+    return out
 
 
 # ---------------------------------------------------------------------------

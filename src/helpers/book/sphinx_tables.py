@@ -14,12 +14,22 @@ registers the label as an explicit target. The result in the built book:
 - ``{numref}`tbl-label``` gives "Tabel N" and ``{ref}`tbl-label``` gives the
   caption text, from any page.
 
-It also exports every such table as CSV: ``render_table`` embeds the data in
-a ``<script type="text/csv" data-for="label">`` element; this extension
-removes that element from the page, puts a "Download als CSV" link under the
-table and, when an HTML build finishes, writes the file to
-``<outdir>/_tabellen/<label>.csv`` (:data:`CSV_DIR`). The notebook output
-itself stays deterministic: the CSV is derived from the table's data only.
+It also offers every such table as a download: ``render_table`` embeds the
+data in a ``<script type="text/csv" data-for="label">`` element (with the
+column formats in ``data-formats``); this extension removes that element from
+the page, puts "Download als CSV" and "Download als Excel" links under the
+table and, when an HTML build finishes, writes ``<outdir>/_tabellen/<label>.csv``
+(for software: UTF-8, comma, values as shown) and ``<label>.xlsx`` (for Excel,
+see :mod:`helpers.present.export`) (:data:`CSV_DIR`). The notebook output
+itself stays deterministic: the files derive from the table's data only.
+
+Each page with numbered tables gets one line above its first table that
+explains the numbers it shows ("Tabel 2 en Tabel 3 dragen het nummer uit het
+rapport; Tabel 2.1 ... voegt dit boek toe", :func:`numbering_note`).
+
+In a LaTeX build (``make pdf``) each table is written by
+:func:`helpers.book.latex_tables.latex_table`: a ``longtable`` as wide as the
+text, with the same caption and number.
 
 Works for tables displayed as a code-cell output and for tables glued with
 ``myst_nb.glue`` and pasted with ``{glue}`` on the same page. Enable it in
@@ -29,6 +39,7 @@ Works for tables displayed as a code-cell output and for tables glued with
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 from pathlib import Path
@@ -38,6 +49,9 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
+
+from helpers.book.latex_tables import latex_table, plain_text
+from helpers.present.export import table_xlsx
 
 logger = logging.getLogger(__name__)
 
@@ -50,14 +64,21 @@ _NUMBER_RE = re.compile(r'data-number="([^"]+)"')
 SUPPLEMENTARY_PREFIX = "S"
 _CAPTION_RE = re.compile(r"<caption[^>]*>(.*?)</caption>\s*", re.S)
 _TAG_RE = re.compile(r"<[^>]+>")
-#: The CSV export embedded by ``render_table``.
-_CSV_RE = re.compile(
-    r'<script type="text/csv"[^>]*\bdata-for="([^"]+)"[^>]*>(.*?)</script>\n?', re.S
-)
-#: Folder of the built site that holds the CSV exports.
+#: The CSV export embedded by ``render_table`` (attributes, text).
+_CSV_RE = re.compile(r'<script type="text/csv"([^>]*)>(.*?)</script>\n?', re.S)
+_FOR_RE = re.compile(r'\bdata-for="([^"]+)"')
+_FORMATS_RE = re.compile(r'\bdata-formats="([^"]*)"')
+_NOTE_RE = re.compile(r'<p class="vives-tabel-noot"[^>]*>(.*?)</p>', re.S)
+_TABLE_RE = re.compile(r"<table\b.*?</table>", re.S)
+#: Folder of the built site that holds the downloads.
 CSV_DIR = "_tabellen"
-#: Text of the download link (the book is in Dutch).
+#: Texts of the download links (the book is in Dutch).
 CSV_LINK_TEXT = "Download als CSV"
+XLSX_LINK_TEXT = "Download als Excel"
+#: What the CSV holds, shown beside its link.
+CSV_LINK_HINT = "voor software: UTF-8, komma, waarden zoals getoond"
+#: Page and anchor of "Over dit boek" that explains the numbers and downloads.
+ABOUT_NUMBERS = ("book/over", "tabelnummers")
 
 
 class numbered_table(nodes.figure):  # noqa: N801 (docutils node naming)
@@ -77,6 +98,33 @@ def _depart_html(self: Any, node: nodes.Element) -> None:
     # whole table inside the caption; here it is closed right after the
     # caption (see NumberRenderedTables), so only the figure is closed.
     self.body.append("</figure>\n")
+
+
+def _visit_latex(self: Any, node: nodes.Element) -> None:
+    """Write the table as a page-wide ``longtable`` (see :mod:`latex_tables`)."""
+    table_html = node.get("vives_table_html")
+    if not table_html:
+        self.visit_figure(node)
+        return
+    docname = node.get("vives_docname", "")
+    numbers = self.builder.env.toc_fignumbers.get(docname, {}).get("table", {})
+    number = numbers.get(node["ids"][0]) if node["ids"] else None
+    caption = node.next_node(nodes.caption)
+    self.body.append(
+        latex_table(
+            table_html,
+            caption=caption.astext() if caption is not None else "",
+            number=".".join(map(str, number)) if number else "",
+            label=self.hypertarget_to(node, anchor=True),
+            note=node.get("vives_note", ""),
+            escape=self.encode,
+        )
+    )
+    raise nodes.SkipNode
+
+
+def _depart_latex(self: Any, node: nodes.Element) -> None:
+    self.depart_figure(node)
 
 
 def split_caption(table_html: str) -> tuple[str, str]:
@@ -100,36 +148,51 @@ def split_caption(table_html: str) -> tuple[str, str]:
     return caption, table_html[: match.start()] + table_html[match.end() :]
 
 
-def extract_csv(table_html: str, docname: str = "") -> tuple[dict[str, str], str]:
-    """Replace the CSV exports embedded in table HTML by download links.
+def extract_exports(table_html: str, docname: str = "") -> tuple[dict[str, dict], str]:
+    """Replace the exports embedded in table HTML by download links.
 
     Parameters
     ----------
     table_html : str
         HTML produced by ``render_table``.
     docname : str, default ""
-        The page (``notebooks/02_steekproef``): the link is relative to it.
+        The page (``notebooks/02_steekproef``): the links are relative to it.
 
     Returns
     -------
     tuple
-        ``{label: csv_text}`` (unescaped) and the HTML with each embedded
-        CSV replaced by a "Download als CSV" link to ``_tabellen/<label>.csv``.
+        ``{label: {"csv": text, "formats": {column: [kind, decimals]}}}`` and
+        the HTML with each embedded export replaced by the links to
+        ``_tabellen/<label>.csv`` and ``_tabellen/<label>.xlsx``.
     """
-    found: dict[str, str] = {}
+    found: dict[str, dict] = {}
     to_root = "../" * docname.count("/")
 
     def link(match: re.Match) -> str:
-        label = html.unescape(match.group(1))
-        found[label] = html.unescape(match.group(2))
-        href = html.escape(f"{to_root}{CSV_DIR}/{label}.csv")
+        attributes = match.group(1)
+        label_match = _FOR_RE.search(attributes)
+        if label_match is None:
+            return match.group(0)
+        label = html.unescape(label_match.group(1))
+        formats_match = _FORMATS_RE.search(attributes)
+        formats = json.loads(html.unescape(formats_match.group(1))) if formats_match else {}
+        found[label] = {"csv": html.unescape(match.group(2)), "formats": formats}
+        base = html.escape(f"{to_root}{CSV_DIR}/{label}")
+        name = html.escape(label)
         return (
-            f'<p class="vives-tabel-download" style="font-size: 0.85em;">'
-            f'<a href="{href}" download="{html.escape(label)}.csv">'
-            f"{CSV_LINK_TEXT}</a></p>\n"
+            '<p class="vives-tabel-download">'
+            f'<a href="{base}.csv" download="{name}.csv">{CSV_LINK_TEXT}</a>'
+            f' <span class="vives-tabel-download-uitleg">({CSV_LINK_HINT})</span>'
+            f' · <a href="{base}.xlsx" download="{name}.xlsx">{XLSX_LINK_TEXT}</a></p>\n'
         )
 
     return found, _CSV_RE.sub(link, table_html)
+
+
+def extract_csv(table_html: str, docname: str = "") -> tuple[dict[str, str], str]:
+    """Like :func:`extract_exports`, returning only ``{label: csv_text}``."""
+    found, stripped = extract_exports(table_html, docname)
+    return {label: export["csv"] for label, export in found.items()}, stripped
 
 
 class NumberRenderedTables(SphinxTransform):
@@ -147,16 +210,18 @@ class NumberRenderedTables(SphinxTransform):
                 continue
             label = match.group(1)
             caption_text, stripped = split_caption(text)
-            exports, stripped = extract_csv(stripped, self.env.docname)
-            if exports:
-                csvs = getattr(self.env, "vives_table_csv", {})
-                csvs.setdefault(self.env.docname, {}).update(exports)
-                self.env.vives_table_csv = csvs
+            exports, stripped = extract_exports(stripped, self.env.docname)
+            note = _NOTE_RE.search(stripped)
+            note_text = plain_text(note.group(1)) if note else ""
+            table = _TABLE_RE.search(stripped)
             raw.children[0] = nodes.Text(stripped)
             raw.rawsource = stripped
             raw.children[0].parent = raw
             target = self._outermost_output(raw)
             wrapper = numbered_table(classes=["vives-tabel-figuur"])
+            wrapper["vives_table_html"] = table.group(0) if table else ""
+            wrapper["vives_note"] = note_text
+            wrapper["vives_docname"] = self.env.docname
             wrapper.source, wrapper.line = target.source, target.line
             target.replace_self(wrapper)
             wrapper += nodes.caption(caption_text, caption_text)
@@ -166,6 +231,12 @@ class NumberRenderedTables(SphinxTransform):
             wrapper += target
             wrapper["names"].append(nodes.fully_normalize_name(label))
             self.document.note_explicit_target(wrapper, wrapper)
+            if exports:
+                for export in exports.values():
+                    export.update(caption=caption_text, note=note_text, node_id=wrapper["ids"][0])
+                stored = getattr(self.env, "vives_table_csv", {})
+                stored.setdefault(self.env.docname, {}).update(exports)
+                self.env.vives_table_csv = stored
             number = _NUMBER_RE.search(text)
             explicit = getattr(self.env, "vives_table_numbers", {})
             explicit.setdefault(self.env.docname, {})[wrapper["ids"][0]] = (
@@ -201,8 +272,24 @@ def _merge(app: Sphinx, env: Any, docnames: set, other: Any) -> None:
         setattr(env, attribute, mine)
 
 
+def _write_atomic(path: Path, data: bytes) -> None:
+    if path.exists() and path.read_bytes() == data:
+        return
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _table_title(env: Any, docname: str, export: dict) -> str:
+    number = env.toc_fignumbers.get(docname, {}).get("table", {}).get(export.get("node_id"))
+    caption = export.get("caption", "")
+    if not number:
+        return caption
+    return f"Tabel {'.'.join(map(str, number))}: {caption}"
+
+
 def write_csv_exports(app: Sphinx, exception: Exception | None) -> None:
-    """Write every table's CSV export to ``<outdir>/_tabellen/<label>.csv``.
+    """Write every table's downloads to ``<outdir>/_tabellen/<label>.csv`` and ``.xlsx``.
 
     Runs when an HTML build finishes. Two pages exporting the same label with
     different data is reported as a warning (an error under ``-W``): one file
@@ -211,10 +298,10 @@ def write_csv_exports(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     exports = getattr(app.env, "vives_table_csv", {})
-    written: dict[str, tuple[str, str]] = {}
+    written: dict[str, tuple[str, dict]] = {}
     for docname in sorted(exports):
-        for label, text in sorted(exports[docname].items()):
-            if label in written and written[label][1] != text:
+        for label, export in sorted(exports[docname].items()):
+            if label in written and written[label][1]["csv"] != export["csv"]:
                 logger.warning(
                     "table label %r is exported by %s and %s with different data; "
                     "give each table its own label",
@@ -224,19 +311,22 @@ def write_csv_exports(app: Sphinx, exception: Exception | None) -> None:
                     location=docname,
                 )
                 continue
-            written[label] = (docname, text)
+            written[label] = (docname, export)
     if not written:
         return
     folder = Path(app.outdir) / CSV_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    for label, (_, text) in written.items():
-        path = folder / f"{label}.csv"
-        data = text.encode("utf-8")
-        if path.exists() and path.read_bytes() == data:
-            continue
-        tmp = path.with_suffix(".csv.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+    title = app.config.project
+    for label, (docname, export) in written.items():
+        _write_atomic(folder / f"{label}.csv", export["csv"].encode("utf-8"))
+        workbook = table_xlsx(
+            export["csv"],
+            export.get("formats", {}),
+            title=_table_title(app.env, docname, export),
+            note=export.get("note", ""),
+            source=f"Bron: {title}, {app.builder.get_target_uri(docname)}",
+        )
+        _write_atomic(folder / f"{label}.xlsx", workbook)
 
 
 def page_prefix(docname: str, secnumber: tuple | None) -> str:
@@ -309,6 +399,102 @@ def renumber_tables(app: Sphinx, env: Any) -> list[str]:
     return []
 
 
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def _number_list(numbers: list[str]) -> str:
+    """ "Tabel 2 en Tabel 3", or a range "Tabel 4 tot en met 8" for three or more."""
+    if len(numbers) >= 3:
+        return f"Tabel {numbers[0]} tot en met {numbers[-1]}"
+    return _join([f"Tabel {n}" for n in numbers])
+
+
+def _prefix_phrase(prefix: str) -> str:
+    if prefix.startswith("G-"):
+        return f"eerst de gemeente ({prefix} voor Gemeente {prefix[2:]}), dan een volgnummer"
+    if prefix.startswith("B"):
+        return f"eerst de bijlage ({prefix}), dan een volgnummer"
+    if prefix == SUPPLEMENTARY_PREFIX:
+        return f"eerst {prefix}, dan een volgnummer"
+    return f"eerst het nummer van het hoofdstuk ({prefix}), dan een volgnummer"
+
+
+def numbering_note(report: list[str], own: list[str]) -> str:
+    """Explain in one or two sentences the table numbers a page shows.
+
+    Parameters
+    ----------
+    report : list of str
+        Numbers of the report's tables on the page, in order ("2", "3").
+    own : list of str
+        Numbers of the book's own tables on the page ("2.1", "2.2").
+
+    Returns
+    -------
+    str
+        Dutch text, empty when the page has no numbered table.
+
+    Examples
+    --------
+    >>> numbering_note(["2", "3"], ["2.1", "2.2"])
+    'Tabel 2 en Tabel 3 dragen het nummer uit het rapport. Tabel 2.1 en Tabel 2.2 voegt dit boek toe: eerst het nummer van het hoofdstuk (2), dan een volgnummer.'
+    >>> numbering_note([], ["G-A.1", "G-A.2", "G-A.3"])[:46]
+    'Tabel G-A.1 tot en met G-A.3 voegt dit boek to'
+    """
+    sentences = []
+    if report:
+        verb = "draagt" if len(report) == 1 else "dragen"
+        sentences.append(f"{_number_list(report)} {verb} het nummer uit het rapport.")
+    if own:
+        prefix = own[0].rsplit(".", 1)[0]
+        sentences.append(f"{_number_list(own)} voegt dit boek toe: {_prefix_phrase(prefix)}.")
+    return " ".join(sentences)
+
+
+def add_numbering_note(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Put the line that explains the table numbers above a page's first table."""
+    if app.builder.format != "html":
+        return
+    tables = list(doctree.findall(numbered_table))
+    if not tables:
+        return
+    numbers = app.env.toc_fignumbers.get(docname, {}).get("table", {})
+    explicit = getattr(app.env, "vives_table_numbers", {}).get(docname, {})
+    report, own = [], []
+    for table in tables:
+        node_id = table["ids"][0] if table["ids"] else None
+        if node_id not in numbers:
+            continue
+        number = ".".join(map(str, numbers[node_id]))
+        (report if explicit.get(node_id) else own).append(number)
+    text = numbering_note(report, own)
+    if not text:
+        return
+    note = nodes.paragraph(classes=["vives-nummering"])
+    note += nodes.Text(text + " ")
+    page, anchor = ABOUT_NUMBERS
+    if docname != page:
+        uri = app.builder.get_relative_uri(docname, page) + "#" + anchor
+        note += nodes.reference("", "Over de nummering", refuri=uri, internal=True)
+    # Above the first table a reader of either edition sees: not one inside an
+    # exercise's solution, which the student edition leaves out.
+    first = next((t for t in tables if not _in_solution(t)), tables[0])
+    first.parent.insert(first.parent.index(first), note)
+
+
+def _in_solution(node: nodes.Node) -> bool:
+    """Tell whether a node sits inside an exercise's solution (sphinx-exercise)."""
+    parent = node.parent
+    while parent is not None:
+        if "solution" in type(parent).__name__ or "solution" in parent.get("classes", []):
+            return True
+        parent = parent.parent
+    return False
+
+
 def _renumber_inside_sphinx_numbering() -> None:
     """Apply :func:`renumber_tables` as part of Sphinx's own figure numbering.
 
@@ -339,7 +525,8 @@ def _renumber_inside_sphinx_numbering() -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the node, the transform and the renumbering."""
-    handlers = {name: (_visit, _depart) for name in ("latex", "text", "man", "texinfo")}
+    handlers = {name: (_visit, _depart) for name in ("text", "man", "texinfo")}
+    handlers["latex"] = (_visit_latex, _depart_latex)
     handlers.update({name: (_visit, _depart_html) for name in ("html", "singlehtml")})
     app.add_enumerable_node(numbered_table, "table", None, **handlers)
     app.add_transform(NumberRenderedTables)
@@ -347,4 +534,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-merge-info", _merge)
     _renumber_inside_sphinx_numbering()
     app.connect("build-finished", write_csv_exports)
+    app.connect("doctree-resolved", add_numbering_note)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -242,6 +242,13 @@ def _option_lines(lines):
     return options, lines[body_start:]
 
 
+#: Image types a glued figure may carry, in order of preference, with the
+#: file extension of the notebook attachment. JupyterLab shows only raster
+#: images as attachments of a Markdown cell, so the book's charts (SVG for
+#: the site) come with a PNG for the kit (:class:`helpers.present.figures.ChartImage`).
+FIGURE_MIMES = {"image/png": "png", "image/jpeg": "jpg"}
+
+
 class _Inliner:
     """Write the glued values of one page into its Markdown."""
 
@@ -266,11 +273,12 @@ class _Inliner:
 
     def _figure(self, key, options, caption):
         data = self.store.output(self.page, key)["data"]
-        if "image/png" in data:
-            name = f"{key}.png"
-            payload = data["image/png"]
+        image = next((m for m in FIGURE_MIMES if m in data), None)
+        if image is not None:
+            name = f"{key}.{FIGURE_MIMES[image]}"
+            payload = data[image]
             self.attachments[name] = {
-                "image/png": "".join(payload) if isinstance(payload, list) else payload
+                image: "".join(payload) if isinstance(payload, list) else payload
             }
             head = ["```{figure} attachment:" + name]
             head += [f":{opt}: {value}" for opt, value in options.items() if opt in ("name", "alt")]

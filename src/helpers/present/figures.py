@@ -5,10 +5,13 @@ and returns a :class:`matplotlib.figure.Figure`. The figures are built
 without pyplot, so calling a helper never displays anything or changes
 global state; the notebook decides what to show (see :func:`to_image`).
 
-Design choices: horizontal bars (long Dutch item wording stays readable on a
-phone), a colour-blind-safe palette (ColorBrewer PuOr for agreement scales,
-with grey for the neutral middle; Okabe-Ito blue and orange for two
-sources), percentages written with a decimal comma.
+Design choices: horizontal bars with each label above its bar (long Dutch
+item wording stays readable on a phone, and the bars get the full width), a
+colour-blind-safe palette (ColorBrewer PuOr for agreement scales, with grey
+for the neutral middle; Okabe-Ito blue and orange for two sources),
+percentages written with a decimal comma. Charts are drawn in the book's
+style (:func:`helpers.present.style.book_style`) and rendered as SVG for the
+site and PDF for the printed book (:func:`to_image`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -23,14 +27,19 @@ from matplotlib.patches import Patch
 
 from helpers.notation import format_number, format_percent
 from helpers.present.style import (
+    BOOK_RC,
     DIVERGING_COLOURS,
     FIGURE_WIDTH,
     NEUTRAL_GREY,
     REFERENCE_COLOURS,
+    SMALL_FONT,
     BookFigure,
+    book_style,
     label_bars,
+    labels_above,
     new_figure,
     percent_axis,
+    rows_above,
     style_axes,
     wrap_label,
 )
@@ -39,13 +48,49 @@ __all__ = [
     "interview_chart",
     "bin_participation_chart",
     "diverging_likert_chart",
+    "legend_above",
     "legend_on_top",
     "proportion_chart",
     "reference_comparison_chart",
+    "ChartImage",
+    "fit_width",
     "to_image",
 ]
 
 _SUM_PREFIX = "Som "
+#: Legend spacing that keeps five answer categories on one row of a narrow chart.
+COMPACT_LEGEND = {"handlelength": 0.8, "handletextpad": 0.4, "columnspacing": 0.7}
+
+
+def legend_above(ax, handles=None, labels=None, *, max_columns: int | None = None):
+    """Put an axes legend above the plot, in as many columns as fit the figure.
+
+    Entries go side by side when they fit the figure's width, else in fewer
+    columns (down to one), so a legend never widens a narrow chart.
+
+    Returns
+    -------
+    matplotlib.legend.Legend
+    """
+    if handles is None:
+        handles, labels = ax.get_legend_handles_labels()
+    fig = ax.get_figure()
+    n = len(handles)
+    legend = None
+    for columns in range(min(n, max_columns or n), 0, -1):
+        legend = ax.legend(
+            handles,
+            labels,
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            ncol=columns,
+            frameon=False,
+            fontsize=SMALL_FONT,
+            **COMPACT_LEGEND,
+        )
+        if _legend_width(fig, legend) <= fig.get_figwidth() - 0.2:
+            break
+    return legend
 
 
 def _category_columns(table: pd.DataFrame, categories: Sequence[str] | None) -> list[str]:
@@ -63,13 +108,14 @@ def _category_columns(table: pd.DataFrame, categories: Sequence[str] | None) -> 
     return columns
 
 
+@book_style
 def diverging_likert_chart(
     table: pd.DataFrame,
     title: str | None = None,
     *,
     categories: Sequence[str] | None = None,
     xlabel: str = "Percentage van de respondenten",
-    annotate_min: float = 8.0,
+    annotate_min: float = 10.0,
 ) -> Figure:
     """Draw diverging stacked bars for items answered on a five-point scale.
 
@@ -90,7 +136,7 @@ def diverging_likert_chart(
         when omitted.
     xlabel : str
         Label of the horizontal axis.
-    annotate_min : float, default 8.0
+    annotate_min : float, default 10.0
         Write the percentage inside segments at least this wide.
 
     Returns
@@ -100,10 +146,10 @@ def diverging_likert_chart(
     """
     columns = _category_columns(table, categories)
     values = table[columns].astype(float).fillna(0.0).to_numpy()
-    n_items = values.shape[0]
-    fig = new_figure(n_items)
+    layout = rows_above(table.index, bar_height=0.26)
+    fig = new_figure(layout.height, row_height=1.0, extra=1.25)
     ax = fig.add_subplot()
-    y = np.arange(n_items)
+    y = layout.bars
     neutral = values[:, 2]
     # Left edges: the negative side starts left of half the neutral bar.
     starts = np.column_stack(
@@ -120,7 +166,7 @@ def diverging_likert_chart(
             y,
             values[:, k],
             left=starts[:, k],
-            height=0.7,
+            height=layout.bar_height,
             color=DIVERGING_COLOURS[k],
             edgecolor="white",
             linewidth=0.5,
@@ -135,30 +181,25 @@ def diverging_likert_chart(
                     format_percent(value),
                     ha="center",
                     va="center",
-                    fontsize=8,
+                    fontsize=SMALL_FONT,
                     color=text_colour,
                 )
     reach = float(np.nanmax(np.abs(np.concatenate([starts[:, 0], starts[:, 4] + values[:, 4]]))))
     limit = min(100.0, np.ceil((reach + 5) / 10) * 10)
     ax.set_xlim(-limit, limit)
     ax.axvline(0, color="#555555", linewidth=0.8)
-    ax.set_yticks(y, [wrap_label(label) for label in table.index])
-    ax.invert_yaxis()
+    labels_above(ax, layout)
+    ax.set_xticks(np.arange(-limit, limit + 1, 50 if limit > 60 else 25))
     percent_axis(ax, absolute=True)
     ax.set_xlabel(xlabel)
     style_axes(ax)
-    ax.legend(
-        loc="lower center",
-        bbox_to_anchor=(0.5, 1.0),
-        ncol=5,
-        frameon=False,
-        fontsize=8,
-    )
+    legend_above(ax)
     if title:
         fig.suptitle(title)
     return fig
 
 
+@book_style
 def reference_comparison_chart(
     table: pd.DataFrame,
     title: str | None = None,
@@ -191,11 +232,11 @@ def reference_comparison_chart(
     labels = (
         table.index.get_level_values(-1) if isinstance(table.index, pd.MultiIndex) else table.index
     )
-    n_rows = len(table)
-    fig = new_figure(n_rows, row_height=0.6)
+    layout = rows_above(labels, bars_per_row=len(columns), bar_height=0.17, gap=0.12)
+    fig = new_figure(layout.height, row_height=1.0, extra=1.2)
     ax = fig.add_subplot()
-    y = np.arange(n_rows)
-    height = 0.8 / len(columns)
+    y = layout.bars
+    height = layout.bar_height
     for k, column in enumerate(columns):
         values = pd.to_numeric(table[column], errors="coerce").astype(float).to_numpy()
         offset = (k - (len(columns) - 1) / 2) * height
@@ -211,17 +252,17 @@ def reference_comparison_chart(
         pd.DataFrame(table[list(columns)]).apply(pd.to_numeric, errors="coerce").to_numpy()
     )
     ax.set_xlim(0, min(100.0, np.ceil((float(top) + 8) / 10) * 10))
-    ax.set_yticks(y, [wrap_label(label) for label in labels])
-    ax.invert_yaxis()
+    labels_above(ax, layout)
     percent_axis(ax)
     ax.set_xlabel(xlabel)
     style_axes(ax)
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, fontsize=8)
+    legend_above(ax)
     if title:
         fig.suptitle(title)
     return fig
 
 
+@book_style
 def proportion_chart(
     data: pd.Series | pd.DataFrame,
     title: str | None = None,
@@ -257,14 +298,13 @@ def proportion_chart(
     series = data[column] if isinstance(data, pd.DataFrame) else data
     series = series[[label not in set(drop) for label in series.index]]
     values = pd.to_numeric(series, errors="coerce").astype(float).to_numpy()
-    fig = new_figure(len(series), row_height=0.45)
+    layout = rows_above(series.index, bar_height=0.2, gap=0.1)
+    fig = new_figure(layout.height, row_height=1.0, extra=0.8)
     ax = fig.add_subplot()
-    y = np.arange(len(series))
-    bars = ax.barh(y, np.nan_to_num(values), height=0.65, color=colour)
+    bars = ax.barh(layout.bars, np.nan_to_num(values), height=layout.bar_height, color=colour)
     label_bars(ax, bars, values)
     ax.set_xlim(0, min(100.0, np.ceil((np.nanmax(values) + 8) / 10) * 10))
-    ax.set_yticks(y, [wrap_label(label) for label in series.index])
-    ax.invert_yaxis()
+    labels_above(ax, layout)
     percent_axis(ax)
     ax.set_xlabel(xlabel)
     style_axes(ax)
@@ -273,6 +313,7 @@ def proportion_chart(
     return fig
 
 
+@book_style
 def interview_chart(table: pd.DataFrame, title: str | None = None) -> Figure:
     """Draw the interviewed key figures per function, coloured by organisation (Tabel 1).
 
@@ -311,31 +352,32 @@ def interview_chart(table: pd.DataFrame, title: str | None = None) -> Figure:
     palette = (*REFERENCE_COLOURS, NEUTRAL_GREY)
     colour_of = {o: palette[k % len(palette)] for k, o in enumerate(organisations)}
     counts = rows["Aantal"].astype(float).to_numpy()
-    fig = new_figure(len(rows), row_height=0.45)
+    # Break long function names after their slashes, not inside words.
+    layout = rows_above([label.replace("/", "/ ") for label in labels], bar_height=0.2, gap=0.1)
+    fig = new_figure(layout.height, row_height=1.0, extra=1.3)
     ax = fig.add_subplot()
-    y = np.arange(len(rows))
-    bars = ax.barh(y, counts, height=0.65, color=[colour_of[o] for o in rows["Organisatie"]])
+    colours = [colour_of[o] for o in rows["Organisatie"]]
+    bars = ax.barh(layout.bars, counts, height=layout.bar_height, color=colours)
     label_bars(ax, bars, counts, fmt=format_number, offset=0.3)
     ax.set_xlim(0, float(np.ceil((counts.max() + 3) / 5) * 5))
-    # Break long function names after their slashes, not inside words.
-    ax.set_yticks(y, [wrap_label(label.replace("/", "/ ")) for label in labels])
-    ax.invert_yaxis()
+    labels_above(ax, layout)
     ax.set_xlabel("Aantal geïnterviewde personen")
     handles = [Patch(color=colour_of[o], label=str(o)) for o in organisations]
-    ax.legend(handles=handles, loc="lower right", frameon=False, fontsize=8)
+    legend_above(ax, handles, [str(o) for o in organisations])
     style_axes(ax)
     if title:
         fig.suptitle(title)
     return fig
 
 
+@book_style
 def bin_participation_chart(
     table: pd.DataFrame,
     title: str | None = None,
     *,
     value_column: str = "%",
     xlabel: str = "Percentage van wie de vraag beantwoordde",
-    population_width: int = 60,
+    population_width: int = 52,
 ) -> Figure:
     """Draw one bar panel per routed question of a long table (Tabel 7).
 
@@ -360,7 +402,7 @@ def bin_participation_chart(
         Column with the percentages.
     xlabel : str
         Label of the horizontal axis of the last panel.
-    population_width : int, default 60
+    population_width : int, default 52
         Wrap width of the population line in the panel titles.
 
     Returns
@@ -393,44 +435,49 @@ def bin_participation_chart(
     keep = [not str(c).startswith(_SUM_PREFIX) for c in table.index.get_level_values("Categorie")]
     shown = table[keep]
     blocks = list(dict.fromkeys(shown.index.get_level_values("Variabele")))
-    sizes = [int((shown.index.get_level_values("Variabele") == b).sum()) for b in blocks]
-    height = sum(n * 0.45 + 1.3 for n in sizes) + 0.6
+    parts = [shown.xs(block, level="Variabele") for block in blocks]
+    layouts = [rows_above(part.index, bar_height=0.2, gap=0.08) for part in parts]
+    title_height = 0.5
+    height = sum(layout.height + title_height for layout in layouts) + 0.7
     fig = BookFigure(figsize=(FIGURE_WIDTH, max(2.5, height)), layout="constrained")
-    axes = fig.subplots(len(blocks), 1, squeeze=False, height_ratios=[n + 1.5 for n in sizes])[:, 0]
-    for ax, block in zip(axes, blocks, strict=True):
-        part = shown.xs(block, level="Variabele")
+    axes = fig.subplots(
+        len(blocks),
+        1,
+        squeeze=False,
+        height_ratios=[layout.height for layout in layouts],
+    )[:, 0]
+    for ax, block, part, layout in zip(axes, blocks, parts, layouts, strict=True):
         values = pd.to_numeric(part[value_column], errors="coerce").astype(float).to_numpy()
         colours = (
             list(DIVERGING_COLOURS)
             if len(part) == len(DIVERGING_COLOURS)
             else [REFERENCE_COLOURS[0]] * len(part)
         )
-        y = np.arange(len(part))
-        bars = ax.barh(y, np.nan_to_num(values), height=0.65, color=colours)
+        bars = ax.barh(layout.bars, np.nan_to_num(values), height=layout.bar_height, color=colours)
         label_bars(ax, bars, values)
         top = np.nanmax(values) if np.any(~np.isnan(values)) else 0.0
         ax.set_xlim(0, min(100.0, np.ceil((float(top) + 8) / 10) * 10))
-        ax.set_yticks(y, [wrap_label(label) for label in part.index])
-        ax.invert_yaxis()
+        labels_above(ax, layout)
         percent_axis(ax)
         style_axes(ax)
         n_valid = format_number(int(part["N"].iloc[0]))
         population = wrap_label(part["Populatie"].iloc[0], population_width)
-        ax.set_title(f"{block} (N = {n_valid})\n{population}", loc="left", fontsize=9)
+        ax.set_title(f"{block} (N = {n_valid})\n{population}", loc="left", fontsize=SMALL_FONT)
     axes[-1].set_xlabel(xlabel)
     if title:
         fig.suptitle(title)
     return fig
 
 
-def legend_on_top(fig: Figure, ncol: int = 5, fontsize: float = 9) -> Figure:
+def legend_on_top(fig: Figure, ncol: int = 5, fontsize: float = SMALL_FONT) -> Figure:
     """Move the legend of a chart above the plot, centred on the figure.
 
     :func:`diverging_likert_chart` centres its five-column legend on the
     axes; with long item labels the axes sit right of centre and the legend
     can run off the right edge. This helper replaces the axes legend by one
     figure legend in ``ncol`` columns, centred above the whole figure
-    (constrained layout keeps it inside). The legend labels are kept as
+    (constrained layout keeps it inside); when those columns are wider than
+    the figure, the legend takes rows of three. The legend labels are kept as
     they are (already wrapped by the chart). Use it on a fresh chart.
 
     Parameters
@@ -440,7 +487,7 @@ def legend_on_top(fig: Figure, ncol: int = 5, fontsize: float = 9) -> Figure:
     ncol : int, default 5
         Columns of the new legend; five keeps a five-point scale in one row,
         read from left to right.
-    fontsize : float, default 9
+    fontsize : float, default SMALL_FONT
         Font size of the legend entries.
 
     Returns
@@ -469,38 +516,131 @@ def legend_on_top(fig: Figure, ncol: int = 5, fontsize: float = 9) -> Figure:
     handles, labels = ax.get_legend_handles_labels()
     for other in axes_with_legend:
         other.get_legend().remove()
-    fig.legend(
-        handles,
-        labels,
-        loc="outside upper center",
-        ncol=ncol,
-        frameon=False,
-        fontsize=fontsize,
-    )
+    # Five entries in one row when they fit the width, else in rows of three.
+    for columns in dict.fromkeys([ncol, min(ncol, 3)]):
+        for legend in list(fig.legends):
+            legend.remove()
+        legend = fig.legend(
+            handles,
+            labels,
+            loc="outside upper center",
+            ncol=columns,
+            frameon=False,
+            fontsize=fontsize,
+            **COMPACT_LEGEND,
+        )
+        if _legend_width(fig, legend) <= fig.get_figwidth():
+            break
     return fig
 
 
-def to_image(fig: Figure, dpi: int = 150):
-    """Render a figure to a PNG ``IPython.display.Image`` for display or glue.
+def _legend_width(fig: Figure, legend) -> float:
+    """Width of a legend in inches, as drawn."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    The PNG carries no software or date metadata, so the bytes depend only
-    on the figure (and the matplotlib version).
+    canvas = FigureCanvasAgg(fig)
+    renderer = canvas.get_renderer()
+    return legend.get_window_extent(renderer).width / fig.dpi
+
+
+class ChartImage:
+    """A chart rendered for the book: SVG for the site, PDF for the printed book.
+
+    Displayed in Jupyter (or glued with ``myst_nb.glue``) it offers three
+    formats; the HTML build picks the SVG, the LaTeX build the PDF, and the
+    student kit the PNG (JupyterLab shows only raster images as attachments
+    of a Markdown cell). All are deterministic: no dates, no software
+    version, a fixed hash salt (:data:`BOOK_RC`).
+    """
+
+    def __init__(self, svg: str, pdf: bytes, png: bytes | None = None) -> None:
+        self.svg = svg
+        self.pdf = pdf
+        self.png = png
+
+    @property
+    def data(self) -> bytes:
+        """The SVG as bytes."""
+        return self.svg.encode("utf-8")
+
+    def _repr_svg_(self) -> str:
+        return self.svg
+
+    def _repr_pdf_(self) -> bytes:
+        return self.pdf
+
+    def _repr_png_(self) -> bytes | None:
+        return self.png
+
+    def __repr__(self) -> str:
+        return "<Figuur>"
+
+
+def fit_width(fig: Figure, width: float = FIGURE_WIDTH, rounds: int = 4) -> Figure:
+    """Narrow a figure until everything it draws fits ``width`` inches.
+
+    Value labels beside the bars and legends above them may reach past the
+    figure's edge; the saved image (cut to its content) would then be wider
+    than :data:`FIGURE_WIDTH` and shrink more on a phone. The figure is
+    narrowed by the excess, and laid out again, until it fits.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    width : float, default FIGURE_WIDTH
+        Inches the drawn content may take.
+    rounds : int, default 4
+        Attempts (a new layout can move text a little).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The same figure.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    with matplotlib.rc_context(BOOK_RC):
+        FigureCanvasAgg(fig)
+        for _ in range(rounds):
+            renderer = fig.canvas.get_renderer()
+            fig.draw(renderer)
+            drawn = fig.get_tightbbox(renderer).width
+            if drawn <= width + 0.01:
+                break
+            fig.set_figwidth(max(2.0, fig.get_figwidth() - (drawn - width) - 0.02))
+    return fig
+
+
+def to_image(fig: Figure, dpi: int = 150) -> ChartImage:
+    """Render a figure as SVG (site) and PDF (printed book) for display or glue.
+
+    The figure is cut to its content (legends above the plot included). The
+    SVG keeps its text as text and says how wide it is in points, so the
+    browser shows it at its real size and shrinks it on a narrow screen. The
+    files carry no date or software metadata: the bytes depend only on the
+    figure (and the matplotlib version).
 
     Parameters
     ----------
     fig : matplotlib.figure.Figure
         The figure.
     dpi : int, default 150
-        Resolution.
+        Resolution of the raster parts, if any (bars and text are vectors).
 
     Returns
     -------
-    IPython.display.Image
+    ChartImage
         Use ``glue("fig-key", to_image(fig), display=False)`` and paste it with
         ``{glue:figure}`` (caption, ``:name:`` and ``:alt:``) in Markdown.
     """
-    from IPython.display import Image
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-    return Image(data=buffer.getvalue(), format="png")
+    pad = 0.06
+    options = {"dpi": dpi, "bbox_inches": "tight", "pad_inches": pad}
+    fit_width(fig, FIGURE_WIDTH - 2 * pad)
+    with matplotlib.rc_context(BOOK_RC):
+        svg = io.BytesIO()
+        fig.savefig(svg, format="svg", metadata={"Date": None}, **options)
+        pdf = io.BytesIO()
+        fig.savefig(pdf, format="pdf", metadata={"CreationDate": None, "ModDate": None}, **options)
+        png = io.BytesIO()
+        fig.savefig(png, format="png", metadata={"Software": None}, **{**options, "dpi": 110})
+    return ChartImage(svg.getvalue().decode("utf-8"), pdf.getvalue(), png.getvalue())

@@ -13,13 +13,18 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from helpers.analysis.weighting import RECRUITMENT_MODES
 from helpers.notation import format_number
+from helpers.present.figures import legend_above
 from helpers.present.style import (
     FIGURE_WIDTH,
     REFERENCE_COLOURS,
+    SMALL_FONT,
     BookFigure,
+    book_style,
     interval_dots,
+    labels_above,
     new_figure,
     percent_axis,
+    rows_above,
     style_axes,
     wrap_label,
 )
@@ -27,6 +32,7 @@ from helpers.present.style import (
 __all__ = ["interval_chart", "loadings_heatmap", "odds_ratio_chart", "simulation_chart"]
 
 
+@book_style
 def interval_chart(long_table, xlabel="Percentage van de respondenten (95%-interval)"):
     """Draw percentages as dots with their Wilson interval as error bars.
 
@@ -53,12 +59,13 @@ def interval_chart(long_table, xlabel="Percentage van de respondenten (95%-inter
         f"{s}: {c}" if dup else s
         for s, c, dup in zip(table["Stelling"], table["Categorie"], several, strict=True)
     ]
-    fig = new_figure(len(table), row_height=0.5)
+    layout = rows_above(labels, bar_height=0.16, gap=0.12)
+    fig = new_figure(layout.height, row_height=1.0, extra=0.8)
     ax = fig.add_subplot()
-    y = np.arange(len(table))
-    interval_dots(ax, y, table["%"], table["Ondergrens"], table["Bovengrens"], markersize=6)
-    ax.set_yticks(y, [wrap_label(label) for label in labels])
-    ax.invert_yaxis()
+    interval_dots(
+        ax, layout.bars, table["%"], table["Ondergrens"], table["Bovengrens"], markersize=6
+    )
+    labels_above(ax, layout)
     low = float(np.floor(table["Ondergrens"].min() / 10) * 10)
     high = float(np.ceil(table["Bovengrens"].max() / 10) * 10)
     ax.set_xlim(max(0.0, low - 5), min(100.0, high + 5))
@@ -68,6 +75,7 @@ def interval_chart(long_table, xlabel="Percentage van de respondenten (95%-inter
     return fig
 
 
+@book_style
 def loadings_heatmap(loadings, threshold=0.3):
     """Draw factor loadings as a heatmap (blue positive, orange negative).
 
@@ -89,7 +97,7 @@ def loadings_heatmap(loadings, threshold=0.3):
     values = loadings[factors].astype(float)
     annot = values.map(lambda v: f"{v:.2f}".replace(".", ",") if abs(v) >= threshold else "")
     fig = BookFigure(
-        figsize=(FIGURE_WIDTH, max(3.0, 0.45 * len(values) + 1.5)), layout="constrained"
+        figsize=(FIGURE_WIDTH, max(3.0, 0.5 * len(values) + 1.5)), layout="constrained"
     )
     ax = fig.add_subplot()
     sns.heatmap(
@@ -101,19 +109,20 @@ def loadings_heatmap(loadings, threshold=0.3):
         center=0,
         annot=annot,
         fmt="",
-        annot_kws={"fontsize": 8},
+        annot_kws={"fontsize": SMALL_FONT},
         linewidths=0.5,
         linecolor="white",
         cbar_kws={"label": "Lading", "shrink": 0.6},
-        yticklabels=[wrap_label(label, 40) for label in values.index],
+        yticklabels=[wrap_label(label, 28) for label in values.index],
     )
     ax.set_xlabel("Factor")
     ax.set_ylabel("")
-    ax.tick_params(axis="y", labelsize=8, length=0)
+    ax.tick_params(axis="y", labelsize=SMALL_FONT, length=0)
     ax.tick_params(axis="x", length=0)
     return fig
 
 
+@book_style
 def simulation_chart(results, xlabel="Geschat aandeel 'onverzorgd' (%)"):
     """Draw the spread of simulated estimates per recruitment mode.
 
@@ -161,10 +170,12 @@ def simulation_chart(results, xlabel="Geschat aandeel 'onverzorgd' (%)"):
     percent_axis(ax)
     ax.set_xlabel(xlabel)
     style_axes(ax)
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False, fontsize=8)
+    ax.set_yticks(ax.get_yticks(), [wrap_label(t.get_text(), 14) for t in ax.get_yticklabels()])
+    legend_above(ax)
     return fig
 
 
+@book_style
 def odds_ratio_chart(coefficients, xlabel="Odds ratio (95%-interval, logaritmische schaal)"):
     """Draw odds ratios with their confidence intervals (a forest plot).
 
@@ -182,10 +193,10 @@ def odds_ratio_chart(coefficients, xlabel="Odds ratio (95%-interval, logaritmisc
     """
 
     table = coefficients.reset_index(drop=True)
-    fig = new_figure(len(table), row_height=0.6)
+    layout = rows_above(table["Term"], bar_height=0.16, gap=0.12)
+    fig = new_figure(layout.height, row_height=1.0, extra=0.8)
     ax = fig.add_subplot()
-    y = np.arange(len(table))
-    interval_dots(ax, y, table["OR"], table["OR ondergrens"], table["OR bovengrens"])
+    interval_dots(ax, layout.bars, table["OR"], table["OR ondergrens"], table["OR bovengrens"])
     ax.axvline(1.0, color="#222222", linestyle="--", linewidth=1)
     ax.set_xscale("log")
     low = min(0.5, float(table["OR ondergrens"].min()) * 0.9)
@@ -194,8 +205,7 @@ def odds_ratio_chart(coefficients, xlabel="Odds ratio (95%-interval, logaritmisc
     ax.xaxis.set_major_locator(LogLocator(base=10, subs=(0.25, 0.5, 1.0, 2.0, 4.0)))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: format_number(v, 2)))
     ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.set_yticks(y, [wrap_label(t, 40) for t in table["Term"]])
-    ax.invert_yaxis()
+    labels_above(ax, layout)
     ax.set_xlabel(xlabel)
     style_axes(ax)
     return fig
