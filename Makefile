@@ -5,15 +5,29 @@
 #   make data    rebuild data/processed from the raw SPSS files
 #
 # Real data: make data RAW_DIR=/path/to/spss MAPPINGS_DIR=/path/to/mappings
+# Another Python: make test PYTHON=python3.12 (default: the newest of
+# python3.13, python3.12 and python3.11 that runs).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The newest Python 3.11-3.13 on PATH that runs (a pyenv shim of an inactive
+# version exists but does not run, so existence is not enough).
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell for p in python3.13 python3.12 python3.11; do \
+  if $$p -c 'import sys; assert sys.version_info >= (3, 11)' >/dev/null 2>&1; then echo $$p; break; fi; done)
+endif
+PYVER := $(if $(PYTHON),$(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null))
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+STAMP := $(VENV)/.installed-py$(PYVER)
+# How the pinned stack gets into .venv: uv (installed into .venv by pip, at the
+# version pinned in constraints.txt; installs in seconds) or pip.
+INSTALLER ?= uv
+# Processes at a time for the book builds and the tests: the usable cores.
+# (Notebooks run one kernel more than cores; KERNELS=N overrides.)
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 RAW_DIR ?=
 MAPPINGS_DIR ?=
@@ -28,25 +42,39 @@ endif
 export SOURCE_DATE_EPOCH := 1577836800
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help install data synthetic book book-student test test-site clean lock notebooks benchmark lint format
+.PHONY: help install data synthetic execute execute-book book book-html book-student test test-site clean lock \
+	notebooks benchmark lint format
 
 help:
 	@echo "make book   - build the HTML book (_build/html)"
 	@echo "make book-student - the same book without exercise solutions (_build/student/_build/html)"
-	@echo "make test   - build the book, then run all tests"
+	@echo "make test   - lint, both editions of the book, then all tests"
 	@echo "make test-site - build the book, then run the site tests (browser, disclosure, reproducibility)"
+	@echo "make execute - execute the notebooks that changed into the cache the builds and tests read"
 	@echo "make data   - rebuild data/processed from data/raw (RAW_DIR=... for the real files)"
 	@echo "make synthetic - regenerate the synthetic raw files (data/raw) from code"
-	@echo "make notebooks - re-execute the notebooks in place (stored outputs)"
+	@echo "make notebooks - re-execute the notebooks and store their outputs in them"
 	@echo "make benchmark - measure build and pipeline speed (benchmarks/README.md)"
 	@echo "make lint   - ruff and nbQA (lint and format check) and the layer contract"
 	@echo "make format - format and autofix the Python files and the notebooks"
+	@echo "Python: $(or $(PYTHON),none found) ($(or $(PYVER),?)); override with PYTHON=..."
 
 $(STAMP): pyproject.toml constraints.txt
-	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
+	@if [ -z "$(PYTHON)" ] || [ -z "$(PYVER)" ]; then \
+	  echo "error: no python3.13, python3.12 or python3.11 that runs; use make PYTHON=/path/to/python3" >&2; exit 1; fi
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is required, found " + sys.version'
+	@if [ -x $(BIN)/python ] && [ "$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "$(PYVER)" ]; then \
+	  echo "$(VENV) has another Python: recreating it with $(PYTHON) ($(PYVER))"; rm -rf $(VENV); fi
+	rm -f $(VENV)/.installed-py*
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test,dev]"
+	@if [ "$(INSTALLER)" = uv ] && $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt uv; then \
+	  echo '$(BIN)/uv pip install -c constraints.txt -e ".[test,dev]"'; \
+	  $(BIN)/uv pip install --quiet --python $(BIN)/python -c constraints.txt -e ".[test,dev]"; \
+	else \
+	  echo '$(BIN)/python -m pip install -c constraints.txt -e ".[test,dev]"'; \
+	  $(BIN)/python -m pip install --quiet --upgrade "pip>=24"; \
+	  $(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test,dev]"; \
+	fi
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -57,34 +85,72 @@ synthetic: $(STAMP)
 data: $(STAMP)
 	$(BIN)/python -m helpers.data.pipeline
 
-# jupyter-cache re-executes a notebook only when its code cells change, and
-# cross-page glue adds no dependency. So the book is rebuilt from scratch
-# whenever any input changed: data, helpers, notebooks, pages, config. A
-# rebuild with no change reuses _build and executes nothing.
-BOOK_INPUTS := _config.yml _toc.yml book notebooks src/helpers data/processed \
-	data/interviews data/reference data/synthetic constraints.txt \
-	$(wildcard _static)
-FINGERPRINT := _build/.inputs-fingerprint
+# One execution of every notebook, a kernel per core (plus one) at a time,
+# into the jupyter-cache that both editions and the tests read
+# (_build/.jupyter_cache; helpers.book.notebooks). Only notebooks whose code
+# changed run again, unless anything else they depend on changed (helpers,
+# data, pins, Python): then all of them run. `execute` covers every notebook
+# the tests check (the template of the municipality pages too), the books
+# need only their pages (`execute-book`). ipykernel's warning about
+# unencrypted local TCP, once per kernel, is left out.
+EXECUTE = $(BIN)/python -m helpers.book.notebooks execute $(1) 2>&1 \
+	| { grep -v "Kernel is running over TCP without encryption" || true; }
+execute: data
+	$(call EXECUTE,)
+execute-book: data
+	$(call EXECUTE,--book-only)
 
-book: data
-	@mkdir -p _build
-	@new=$$(find $(BOOK_INPUTS) -type f -not -path '*/__pycache__/*' \
+# build_book(build folder, extra arguments of jupyter-book build):
+# jupyter-book notices only changed pages, and cross-page glue adds no
+# dependency, so an edition is built from scratch whenever any input changed
+# (data, helpers, notebooks, pages, configuration, the execution's
+# fingerprint, VEILIGHEID_* variables); with no change it is left as it is.
+# Every notebook comes from the cache: a build that executes a notebook
+# itself fails, because the checks would then not see the execution the book
+# shows.
+CACHE_DIR := _build/.jupyter_cache
+BOOK_INPUTS := _config.yml _toc.yml book notebooks src/helpers data constraints.txt \
+	pyproject.toml $(wildcard _static)
+define build_book
+	@mkdir -p $(1)
+	@new=$$( { find $(BOOK_INPUTS) -type f -not -path '*/__pycache__/*' \
 	  -not -path '*/.ipynb_checkpoints/*' -not -path '*/_build/*' -print0 \
-	  | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1); \
-	old=$$(cat $(FINGERPRINT) 2>/dev/null || true); \
-	if [ "$$new" != "$$old" ]; then \
-	  echo "book inputs changed: clean build"; rm -rf _build/html _build/.doctrees _build/jupyter_execute _build/.jupyter_cache; \
+	  | LC_ALL=C sort -z | xargs -0 sha256sum; $(BIN)/python -VV; echo '$(2)'; \
+	  cat $(CACHE_DIR)/inputs-fingerprint 2>/dev/null || true; env | grep '^VEILIGHEID_' | sort || true; } \
+	  | sha256sum | cut -d' ' -f1); \
+	old=$$(cat $(1)/.inputs-fingerprint 2>/dev/null || true); \
+	if [ "$$new" = "$$old" ] && [ -f $(1)/html/index.html ]; then \
+	  echo "$(1)/html is up to date"; exit 0; \
 	fi; \
-	$(BIN)/jupyter-book build . -W -n --keep-going; \
-	echo "$$new" > $(FINGERPRINT)
+	echo "$(1): book inputs changed: clean build"; rm -rf $(1)/html $(1)/.doctrees $(1)/jupyter_execute; \
+	echo "jupyter-book build . -W -n --keep-going $(2) (log: $(1)/build.log)"; \
+	if ! $(BIN)/jupyter-book build . -W -n --keep-going $(2) > $(1)/build.log 2>&1; then \
+	  grep -E "WARNING|ERROR|Error|Exception" $(1)/build.log | grep -v IPKernelApp | tail -n 40 >&2 || true; \
+	  tail -n 15 $(1)/build.log >&2; echo "error: the build failed; see $(1)/build.log" >&2; exit 1; \
+	fi; \
+	if grep "Executing notebook" $(1)/build.log >&2; then \
+	  echo "error: the build executed notebooks that 'make execute' did not (helpers.book.notebooks)" >&2; exit 1; \
+	fi; \
+	echo "$$new" > $(1)/.inputs-fingerprint; \
+	echo "built $(1)/html"
+endef
+
+book: execute-book
+	$(call build_book,_build,)
+
+# The build step of `make book` alone, for an up-to-date cache (benchmarks).
+book-html:
+	$(call build_book,_build,)
 
 # The student edition: the same book with every exercise solution removed
-# (sphinx-exercise's hide_solutions), built from a copy of _config.yml.
+# (sphinx-exercise's hide_solutions), from a copy of _config.yml that reads
+# the same cache.
 STUDENT_DIR := _build/student
-book-student: data
+book-student: execute-book
 	@mkdir -p $(STUDENT_DIR)
-	$(BIN)/python -c 'import yaml; c = yaml.safe_load(open("_config.yml", encoding="utf-8")); c["sphinx"]["config"]["hide_solutions"] = True; c["title"] += " (studenteneditie)"; yaml.safe_dump(c, open("$(STUDENT_DIR)/_config.yml", "w", encoding="utf-8"), allow_unicode=True)'
-	$(BIN)/jupyter-book build . -W -n --keep-going --config $(STUDENT_DIR)/_config.yml --path-output $(STUDENT_DIR)
+	$(BIN)/python -m helpers.book.notebooks config $(STUDENT_DIR)/_config.yml \
+	  --set sphinx.config.hide_solutions=true --title-suffix " (studenteneditie)"
+	$(call build_book,$(STUDENT_DIR)/_build,--config $(STUDENT_DIR)/_config.yml --path-output $(STUDENT_DIR))
 
 # Lint and format check (ruff for the Python files, nbQA for the notebooks)
 # and the import contract of pyproject.toml (data -> analysis -> present -> book).
@@ -101,21 +167,27 @@ format: $(STAMP)
 	$(BIN)/nbqa "ruff format" notebooks
 	$(BIN)/nbqa ruff --fix notebooks
 
-# The site tests (browser, disclosure, reproducibility) read _build/html, so
-# the book is built (or found current) first.
-test: lint book book-student
-	$(BIN)/python -m pytest
+# Lint and the executions first, then both editions side by side, then the
+# tests on every core (pytest-xdist; a module's tests stay on one worker, so a
+# module-scoped fixture such as the browser's page visits runs once).
+PYTEST_PARALLEL ?= -n $(JOBS) --dist loadfile
+test: $(STAMP)
+	$(MAKE) --no-print-directory -j$(JOBS) PYTHON=$(PYTHON) lint execute book book-student
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
 # Only the tests of the built site: browser, disclosure, reproducibility.
 SITE_TESTS := tests/test_browser.py tests/test_site_disclosure.py tests/test_reproducibility.py
 test-site: book
 	$(BIN)/python -m pytest $(SITE_TESTS)
 
-# Re-execute the notebooks in place (after a data or helper change), so the
-# outputs stored in them are current; nbval in `make test` checks they are.
+# Store fresh outputs in the notebooks (after a data or helper change), so
+# the outputs stored in them are current; `make test` checks they are. The
+# municipality pages are first regenerated from their template. This is an
+# execution of its own, never the cached one, so the tests always compare
+# two executions.
 notebooks: data
-	$(BIN)/python -m helpers.book.notebooks
-	$(BIN)/python -m helpers.book.feedback
+	$(BIN)/python -m helpers.book.feedback --no-execute
+	$(BIN)/python -m helpers.book.notebooks write
 
 clean:
 	rm -rf _build .pytest_cache
@@ -123,7 +195,8 @@ clean:
 # Rewrite constraints.txt from the current .venv (after a deliberate upgrade),
 # then update the pins in environment.yml (tests/test_environment.py checks both agree).
 lock: $(STAMP)
-	{ echo "# Exact versions the tests were run with (pip freeze of .venv, Python 3.11)."; \
+	{ echo "# Exact versions the tests were run with (pip freeze of .venv, Python $(PYVER));"; \
+	  echo "# each has wheels for Python 3.11, 3.12 and 3.13 (README: Python versions)."; \
 	  echo "# Used as constraints by 'make install'; regenerate with 'make lock'."; \
 	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' | sort -f; } > constraints.txt
 
