@@ -93,8 +93,8 @@ data: $(STAMP)
 # the tests check (the template of the municipality pages too), the books
 # need only their pages (`execute-book`). ipykernel's warning about
 # unencrypted local TCP, once per kernel, is left out.
-EXECUTE = $(BIN)/python -m helpers.book.notebooks execute $(1) 2>&1 \
-	| { grep -v "Kernel is running over TCP without encryption" || true; }
+EXECUTE = $(BIN)/python -u -m helpers.book.notebooks execute $(1) 2>&1 \
+	| { grep --line-buffered -v "Kernel is running over TCP without encryption" || true; }
 execute: data
 	$(call EXECUTE,)
 execute-book: data

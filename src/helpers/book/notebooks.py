@@ -616,7 +616,8 @@ def write_outputs(paths: Iterable[Path] | None = None, jobs: int | None = None, 
     paths = [Path(p).resolve() for p in paths]
     jobs = default_jobs() if jobs is None else jobs
     _set_kernel_env()
-    tasks = [(p, nbformat.read(p, as_version=4)) for p in paths]
+    order = _longest_first(paths, _load_timings(CACHE_DIR))
+    tasks = [(p, nbformat.read(p, as_version=4)) for p in order]
     log(f"executing {len(tasks)} notebook(s), {jobs} at a time")
     outcomes = {o.path: o for o in _run_parallel(tasks, jobs, log)}
     for path in paths:
