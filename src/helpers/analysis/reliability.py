@@ -252,6 +252,10 @@ def scale_reliability(df, alpha=0.05):
     return table.astype({"Items": np.int64, "n": np.int64})
 
 
+#: Seed of the random starting loadings of a maximum-likelihood factor fit.
+ML_START_SEED = 2020
+
+
 def factor_loadings(items, n_factors=4, method="ml", rotation="oblimin", labels=True):
     """Run an exploratory factor analysis and return the rotated loadings.
 
@@ -272,7 +276,8 @@ def factor_loadings(items, n_factors=4, method="ml", rotation="oblimin", labels=
     -------
     pandas.DataFrame
         Items x factors (``"F1"``, ``"F2"``, ...). To make the output
-        deterministic and readable, factors are ordered by their sum of
+        deterministic and readable, maximum likelihood starts from seeded
+        random loadings (:data:`ML_START_SEED`), factors are ordered by their sum of
         squared loadings (largest first) and each factor's sign is chosen so
         that its largest absolute loading is positive. Column
         ``Communaliteit`` holds each item's communality.
@@ -283,7 +288,9 @@ def factor_loadings(items, n_factors=4, method="ml", rotation="oblimin", labels=
     if np.isnan(values).any():
         raise ValueError("items have missing values: keep the complete cases first")
     model = Factor(values, n_factor=n_factors, method=method)
-    result = model.fit()
+    # Maximum likelihood starts from random loadings (statsmodels draws fresh
+    # entropy when no generator is given): a fixed seed makes it repeatable.
+    result = model.fit(rng=np.random.default_rng(ML_START_SEED))
     if rotation is not None:
         result.rotate(rotation)
     loadings = np.asarray(result.loadings, dtype=float)
