@@ -167,10 +167,12 @@ format: $(STAMP)
 	$(BIN)/nbqa "ruff format" notebooks
 	$(BIN)/nbqa ruff --fix notebooks
 
-# Lint and the executions first, then both editions side by side, then the
-# tests on every core (pytest-xdist; a module's tests stay on one worker, so a
-# module-scoped fixture such as the browser's page visits runs once).
-PYTEST_PARALLEL ?= -n $(JOBS) --dist loadfile
+# Lint, the executions and both editions as parallel jobs, then the tests on
+# every core (pytest-xdist --dist loadscope: a module's tests, or a class's,
+# stay on one worker, so a module- or class-scoped fixture such as the
+# browser's page visits runs once; slow work split into classes or modules
+# runs side by side).
+PYTEST_PARALLEL ?= -n $(JOBS) --dist loadscope
 test: $(STAMP)
 	$(MAKE) --no-print-directory -j$(JOBS) PYTHON=$(PYTHON) lint execute book book-student
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
