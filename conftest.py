@@ -28,7 +28,7 @@ import os
 
 import pytest
 
-pytest_plugins = ["pytester", "helpers.book.nbval_executed"]
+pytest_plugins = ["helpers.book.nbval_executed"]
 
 _SKIPPED = []
 

@@ -2,8 +2,8 @@
 
 ``--nbval-executed`` (:mod:`helpers.book.nbval_executed`) replaces nbval's
 second execution of every notebook by the execution the book is built from.
-These tests run both on small notebooks, each in a pytest of its own, and
-compare the verdict per cell: a current output passes, a stale output fails,
+These tests run both on the same small notebooks, each in a pytest process
+of its own, and compare the verdict per cell: a current output passes, a stale output fails,
 an output that differs only in a sanitised memory address passes, an ignored
 cell passes, a cell that raises fails.
 """
@@ -11,6 +11,8 @@ cell passes, a cell that raises fails.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -61,70 +63,82 @@ def _raising_notebook():
     )
 
 
-def _verdicts(result) -> dict[str, str]:
+def _verdicts(lines) -> dict[str, str]:
     """``{"stale.ipynb::Cell 1": "FAILED", ...}`` from a ``-rA`` summary."""
     verdicts = {}
-    for line in result.stdout.lines:
+    for line in lines:
         match = re.match(r"(PASSED|FAILED|SKIPPED|ERROR) (\S+\.ipynb::Cell \d+)", line)
         if match:
             verdicts[match.group(2)] = match.group(1)
     return verdicts
 
 
-@pytest.fixture
-def project(pytester):
-    nbformat.write(_stale_notebook(), pytester.path / "stale.ipynb")
-    nbformat.write(_raising_notebook(), pytester.path / "raising.ipynb")
-    (pytester.path / "sanitize.cfg").write_text(SANITIZE, encoding="utf-8")
-    return pytester
-
-
-def _run(pytester, *mode):
-    return pytester.runpytest_subprocess(
-        "-p",
-        "helpers.book.nbval_executed",
-        *mode,
-        "--nbval-sanitize-with",
-        "sanitize.cfg",
-        "-rA",
-        "-p",
-        "no:cacheprovider",
+def _pytest(folder, *mode) -> list[str]:
+    """Run pytest on the notebooks in ``folder`` (a process of its own); its output lines."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "helpers.book.nbval_executed",
+            *mode,
+            "--nbval-sanitize-with",
+            "sanitize.cfg",
+            "-rA",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(folder),
+            "-c",
+            str(folder / "pytest.ini"),
+        ],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
+    assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-3000:]  # some fail
+    return result.stdout.splitlines()
 
 
-def test_same_verdicts_as_nbval(project, tmp_path):
-    ours = _run(project, "--nbval-executed", "--nbval-executed-cache", str(tmp_path / "cache"))
-    nbval = _run(project, "--nbval")
-    mine, theirs = _verdicts(ours), _verdicts(nbval)
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Both checks on the same two notebooks: ours on a fresh cache, and nbval."""
+    folder = tmp_path_factory.mktemp("nbval")
+    nbformat.write(_stale_notebook(), folder / "stale.ipynb")
+    nbformat.write(_raising_notebook(), folder / "raising.ipynb")
+    (folder / "sanitize.cfg").write_text(SANITIZE, encoding="utf-8")
+    (folder / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    cache = folder.parent / f"{folder.name}-cache"
+    return {
+        "ours": _pytest(folder, "--nbval-executed", "--nbval-executed-cache", str(cache)),
+        "nbval": _pytest(folder, "--nbval"),
+    }
+
+
+def test_same_verdicts_as_nbval(runs):
+    mine, theirs = _verdicts(runs["ours"]), _verdicts(runs["nbval"])
     assert mine["stale.ipynb::Cell 0"] == "PASSED"
     assert mine["stale.ipynb::Cell 1"] == "FAILED"  # stored 41, a fresh run gives 42
     assert mine["stale.ipynb::Cell 2"] == "PASSED"  # only the memory address differs
     assert mine["stale.ipynb::Cell 3"] == "PASSED"  # NBVAL_IGNORE_OUTPUT
     assert mine["stale.ipynb::Cell 4"] == "PASSED"
+    assert mine["raising.ipynb::Cell 0"] == "PASSED"
     assert mine["raising.ipynb::Cell 1"] == "FAILED"
     stale = {k: v for k, v in mine.items() if k.startswith("stale")}
     assert stale == {k: v for k, v in theirs.items() if k.startswith("stale")}
+    assert theirs["raising.ipynb::Cell 0"] == "PASSED"
     assert theirs["raising.ipynb::Cell 1"] == "FAILED"
-    text = "\n".join(ours.stdout.lines)
+    text = "\n".join(runs["ours"])
     assert "Cell outputs differ" in text and "'41' == '42'" in text
     assert "Cell execution caused an exception" in text and "ZeroDivisionError" in text
 
 
-def test_cells_after_a_failing_cell_fail_too(project, tmp_path):
+def test_cells_after_a_failing_cell_fail_too(runs):
     # nbval goes on in the same kernel; the book's execution stops at the
     # first error (as the book build does), so later cells have no outputs
     # to compare and fail rather than pass unchecked.
-    result = _run(project, "--nbval-executed", "--nbval-executed-cache", str(tmp_path / "cache"))
-    verdicts = _verdicts(result)
-    assert verdicts["raising.ipynb::Cell 0"] == "PASSED"
-    assert verdicts["raising.ipynb::Cell 2"] == "FAILED"
-    assert "Cell not executed: an earlier cell of the notebook failed" in "\n".join(
-        result.stdout.lines
-    )
-
-
-def test_without_the_option_no_notebook_is_collected(project):
-    result = project.runpytest_subprocess(
-        "-p", "helpers.book.nbval_executed", "-p", "no:cacheprovider"
-    )
-    assert not _verdicts(result)
+    assert _verdicts(runs["ours"])["raising.ipynb::Cell 2"] == "FAILED"
+    assert _verdicts(runs["nbval"])["raising.ipynb::Cell 2"] == "PASSED"
+    assert "Cell not executed: an earlier cell of the notebook failed" in "\n".join(runs["ours"])
