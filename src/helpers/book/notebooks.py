@@ -295,7 +295,8 @@ def execute_notebook(
 
     The call is the one myst-nb makes in ``cache`` mode (jupyter-cache's
     ``single_nb_execution``: nbclient, the notebook's kernel, no errors
-    allowed unless the notebook's metadata allows them).
+    allowed unless the notebook's metadata allows them), except that the
+    kernel is stopped at once after the last cell.
 
     Parameters
     ----------
@@ -323,7 +324,15 @@ def execute_notebook(
     start = time.perf_counter()
     try:
         result = single_nb_execution(
-            nb, cwd=str(path.parent), timeout=timeout, allow_errors=False, meta_override=True
+            nb,
+            cwd=str(path.parent),
+            timeout=timeout,
+            allow_errors=False,
+            meta_override=True,
+            # Every output has arrived when the last cell is done: stopping the
+            # kernel at once instead of a graceful shutdown saves about a
+            # second per notebook (measured: 44 s instead of 56 s for 23).
+            shutdown_kernel="immediate",
         )
         error = result.exc_string
     except Exception:  # a kernel that dies or cannot start is a failure of this notebook
