@@ -100,7 +100,8 @@ execute: data
 execute-book: data
 	$(call EXECUTE,--book-only)
 
-# build_book(build folder, extra arguments of jupyter-book build):
+# build_book(build folder, extra arguments of jupyter-book build[, the file
+# a finished build leaves, relative to the folder: html/index.html]):
 # jupyter-book notices only changed pages, and cross-page glue adds no
 # dependency, so an edition is built from scratch whenever any input changed
 # (data, helpers, notebooks, pages, configuration, the execution's
@@ -119,10 +120,11 @@ define build_book
 	  cat $(CACHE_DIR)/inputs-fingerprint 2>/dev/null || true; env | grep '^VEILIGHEID_' | sort || true; } \
 	  | sha256sum | cut -d' ' -f1); \
 	old=$$(cat $(1)/.inputs-fingerprint 2>/dev/null || true); \
-	if [ "$$new" = "$$old" ] && [ -f $(1)/html/index.html ]; then \
-	  echo "$(1)/html is up to date"; exit 0; \
+	if [ "$$new" = "$$old" ] && [ -f $(1)/$(or $(3),html/index.html) ]; then \
+	  echo "$(1) is up to date"; exit 0; \
 	fi; \
-	echo "$(1): book inputs changed: clean build"; rm -rf $(1)/html $(1)/.doctrees $(1)/jupyter_execute; \
+	echo "$(1): book inputs changed: clean build"; \
+	rm -rf $(1)/html $(1)/latex $(1)/.doctrees $(1)/jupyter_execute; \
 	echo "jupyter-book build . -W -n --keep-going $(2) (log: $(1)/build.log)"; \
 	if ! $(BIN)/jupyter-book build . -W -n --keep-going $(2) > $(1)/build.log 2>&1; then \
 	  grep -E "WARNING|ERROR|Error|Exception" $(1)/build.log | grep -v IPKernelApp | tail -n 40 >&2 || true; \
@@ -132,7 +134,7 @@ define build_book
 	  echo "error: the build executed notebooks that 'make execute' did not (helpers.book.notebooks)" >&2; exit 1; \
 	fi; \
 	echo "$$new" > $(1)/.inputs-fingerprint; \
-	echo "built $(1)/html"
+	echo "built $(1)"
 endef
 
 book: execute-book

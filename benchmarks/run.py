@@ -982,8 +982,8 @@ def measure_tests(workdir):
         "pytest_summary": summary,
         "load_average_after": run["load_average_after"],
         "met": run["returncode"] == 0 and run["seconds"] <= TARGET_TEST_SECONDS,
-        "note": "fresh .venv created by make (pip downloads unless cached locally); "
-        "CI=1 as in .ci/run",
+        "note": "fresh .venv created by make (uv installs the pins; it downloads unless "
+        "its cache holds them); CI=1 as in .ci/run",
     }
 
 
