@@ -1,13 +1,34 @@
 """Project-wide pytest rules.
 
-On CI (environment variable ``CI`` set) a skipped test fails the run: every
-test must run there, so a missing browser or missing data cannot hide behind
-a skip. Locally, skips stay skips and are listed by ``-ra``.
+Skips on CI
+    On CI (environment variable ``CI`` set) a skipped test fails the run: every
+    test must run there, so a missing browser or missing data cannot hide
+    behind a skip. Locally, skips stay skips and are listed by ``-ra``.
+
+One execution of the notebooks for every check
+    :mod:`helpers.book.notebooks` executes every notebook once, in parallel,
+    into the jupyter-cache that both editions of the book read
+    (``_build/.jupyter_cache``; ``make execute``). The plugin
+    :mod:`helpers.book.nbval_executed` lets the tests use that execution:
+
+    * ``--nbval-executed`` (on in ``pyproject.toml``) is nbval's check without
+      nbval's second execution: one test per code cell of every collected
+      ``.ipynb``, comparing the outputs stored in the committed notebook with
+      the cached execution, with nbval's comparison, sanitisers, cell markers
+      and tags. (``pytest --nbval`` still runs nbval itself.)
+    * The session fixture ``executed_notebooks`` gives every checked notebook's
+      :class:`helpers.book.notebooks.Execution` (path, executed notebook,
+      seconds, error).
+
+    Both execute first whatever is not current in the cache, so a plain
+    ``pytest`` run is complete on its own; after ``make execute`` they only read.
 """
 
 import os
 
 import pytest
+
+pytest_plugins = ["helpers.book.nbval_executed"]
 
 _SKIPPED = []
 

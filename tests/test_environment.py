@@ -58,9 +58,34 @@ def test_conda_pins_equal_constraints():
     assert not differing, f"environment.yml vs constraints.txt: {differing}"
 
 
-def test_conda_environment_uses_python_311():
+#: The Python versions the README says are tested.
+TESTED_PYTHONS = ("3.11", "3.12", "3.13")
+
+
+def test_conda_environment_allows_the_tested_pythons():
+    from packaging.specifiers import SpecifierSet
+
     env, _ = _conda_pins()
-    assert "python=3.11" in env["dependencies"]
+    specs = [d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python")]
+    assert len(specs) == 1, specs
+    allowed = SpecifierSet(specs[0].removeprefix("python"))
+    assert all(f"{v}.0" in allowed for v in TESTED_PYTHONS), specs[0]
+    assert "3.10.0" not in allowed, specs[0]
+
+
+def test_pyproject_requires_311_or_newer_without_a_cap():
+    from packaging.specifiers import SpecifierSet
+
+    data = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    requires = SpecifierSet(data["project"]["requires-python"])
+    assert all(f"{v}.0" in requires for v in TESTED_PYTHONS)
+    assert "3.10.0" not in requires
+    assert not any(s.operator in ("<", "<=", "==", "~=") for s in requires), requires
+
+
+def test_readme_names_the_tested_pythons():
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert "Python 3.11, 3.12 and 3.13" in readme
 
 
 def test_jupyter_book_pinned_below_2():

@@ -91,6 +91,15 @@ def test_factor_loadings_recover_simple_structure(method, rotation):
     assert loadings["Communaliteit"].between(0, 1.0001).all()
 
 
+def test_maximum_likelihood_loadings_are_repeatable():
+    # statsmodels starts ML from random loadings; unseeded, two fits of the
+    # same data differ in the last digits (and now and then in the warnings).
+    items = _two_factor_items(n=200, seed=5)
+    first = factor_loadings(items, n_factors=2, method="ml", labels=False)
+    second = factor_loadings(items, n_factors=2, method="ml", labels=False)
+    pd.testing.assert_frame_equal(first, second, check_exact=True)
+
+
 def test_scale_reliability_rows():
     rng = np.random.default_rng(3)
     items = [i for spec in codebook.load_scales().values() for i in spec["items"]]

@@ -1,18 +1,25 @@
-"""Two clean builds give the same data, the same table CSVs and the same figures.
+"""Two executions give the same data, the same table CSVs and the same figures.
 
 * The pipeline, run twice into two fresh folders, writes byte-identical
   ``enquete.sav`` and ``merge_log.csv``.
 * ``render_table`` embeds a deterministic CSV export, which
   :mod:`helpers.book.sphinx_tables` turns into ``_tabellen/<label>.csv`` plus a
   "Download als CSV" link.
-* A second clean book build, in a copy of the repository, gives the same
-  figures (``_build/html/_images``) and the same table CSVs
-  (``_build/html/_tabellen``) as the current ``_build/html``. This one is
-  slow: a full clean build that executes every notebook (measured on 2 cores
-  with 23 notebooks: 145 s for pipeline + book; a clean ``make book`` took
-  90 s on a quiet machine and up to 10 min while other builds shared the
-  cores). It is marked ``slow`` and still runs in ``make test``
-  (``-m "not slow"`` leaves it out).
+* Two executions of every notebook give byte-identical figures and table
+  CSVs. The outputs stored in the committed notebooks come from one execution
+  (``make notebooks``, where the notebooks were last changed); the
+  jupyter-cache that the book is built from holds another (``make execute``,
+  here and now; ``helpers.book.notebooks``). Every image (glued figures
+  included, cells nbval ignores included) and every embedded table CSV must
+  be equal.
+* The built site shows that execution: every figure in ``_build/html/_images``
+  is an image of the executed notebooks, and every ``_tabellen/<label>.csv``
+  holds the bytes of that label's CSV in the executed notebooks.
+
+Together the last two replace a second clean build of the whole book in a
+copy of the repository (which executed every notebook a third time): the
+comparison is the same, two independent executions, and the site is tied to
+one of them byte for byte.
 
 ``SOURCE_DATE_EPOCH`` is taken from the environment (the Makefile exports it)
 or set to the Makefile's value.
@@ -20,36 +27,24 @@ or set to the Makefile's value.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import os
-import re
-import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 import pytest
 from conftest_site import ROOT, SITE_DIR
 
+from helpers.book.notebooks import book_notebooks
 from helpers.book.sphinx_tables import CSV_DIR, extract_csv
 from helpers.present.render import render_table, table_csv
 
 SOURCE_DATE_EPOCH = os.environ.get("SOURCE_DATE_EPOCH", "1577836800")
-BIN = Path(sys.executable).parent
-
-#: Not copied for the second build: environments, builds, caches, outputs.
-_COPY_IGNORE = shutil.ignore_patterns(
-    ".venv",
-    "_build",
-    ".git",
-    ".pytest_cache",
-    "__pycache__",
-    ".ipynb_checkpoints",
-    ".jupyter_cache",
-    "*.egg-info",
-)
 
 
 def _env(project_root: Path) -> dict[str, str]:
@@ -134,53 +129,133 @@ def test_site_has_a_csv_per_rendered_table():
         assert len(frame.columns) >= 1, path
 
 
-@pytest.mark.slow
-def test_second_clean_build_gives_identical_figures_and_csvs(tmp_path):
+# ---------------------------------------------------------------------------
+# Two executions, and the site
+# ---------------------------------------------------------------------------
+
+
+def _images(output) -> list[bytes]:
+    """Every image payload of one output (``image/*``, glued ones included), decoded."""
+    found = []
+    for key, value in sorted(output.get("data", {}).items()):
+        if "image/" not in key:
+            continue
+        text = "".join(value) if isinstance(value, list) else value
+        found.append(_svg_bytes(text.encode("utf-8")) if "svg" in key else base64.b64decode(text))
+    return found
+
+
+def _svg_bytes(data: bytes) -> bytes:
+    """An SVG without its final line break (myst-nb writes the file without it)."""
+    return data.rstrip(b"\n")
+
+
+def _csvs(output) -> dict[str, str]:
+    """The table CSVs embedded in the HTML of one output, by label."""
+    found: dict[str, str] = {}
+    for key, value in output.get("data", {}).items():
+        if key.endswith("text/html"):
+            found.update(extract_csv("".join(value) if isinstance(value, list) else value)[0])
+    return found
+
+
+def _code_outputs(nb) -> list[list]:
+    return [cell.get("outputs", []) for cell in nb.cells if cell.cell_type == "code"]
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def _book_executions(executed_notebooks):
+    book = set(book_notebooks())
+    chosen = {p: e for p, e in executed_notebooks.items() if p in book}
+    failed = {_rel(p): e.error.strip().splitlines()[-1] for p, e in chosen.items() if e.error}
+    assert not failed, f"notebooks failed to execute: {failed}"
+    return chosen
+
+
+def _rel(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+def test_two_executions_give_identical_figures_and_csvs(executed_notebooks):
+    executions = _book_executions(executed_notebooks)
+    compared = {"images": 0, "csvs": 0}
+    problems = []
+    for path, execution in executions.items():
+        if path.suffix != ".ipynb":
+            continue  # a MyST Markdown page stores no outputs
+        stored = _code_outputs(nbformat.read(path, as_version=4))
+        fresh = _code_outputs(execution.notebook)
+        assert len(stored) == len(fresh), _rel(path)
+        for number, (before, now) in enumerate(zip(stored, fresh)):
+            old_images = [_digest(b) for o in before for b in _images(o)]
+            new_images = [_digest(b) for o in now for b in _images(o)]
+            if old_images != new_images:
+                problems.append(
+                    f"{_rel(path)} cell {number}: figures differ (sha256 stored "
+                    f"{old_images}, fresh {new_images})"
+                )
+            old_csv, new_csv = {}, {}
+            for o in before:
+                old_csv.update(_csvs(o))
+            for o in now:
+                new_csv.update(_csvs(o))
+            differ = sorted(
+                label
+                for label in set(old_csv) | set(new_csv)
+                if old_csv.get(label) != new_csv.get(label)
+            )
+            if differ:
+                problems.append(f"{_rel(path)} cell {number}: table CSVs differ: {differ}")
+            compared["images"] += len(old_images)
+            compared["csvs"] += len(old_csv)
+    assert not problems, (
+        "the stored outputs (make notebooks) and a fresh execution differ; if the change "
+        "is intended, run `make notebooks`:\n" + "\n".join(problems)
+    )
+    assert compared["images"] and compared["csvs"], f"nothing compared: {compared}"
+
+
+def test_site_shows_the_figures_and_csvs_of_the_execution(executed_notebooks):
     if not (SITE_DIR / "index.html").is_file():
         pytest.skip(f"no built book in {SITE_DIR}: run `make book` first")
-    copy = tmp_path / "repo"
-    shutil.copytree(ROOT, copy, ignore=_COPY_IGNORE, symlinks=True)
-    shutil.rmtree(copy / "data" / "processed", ignore_errors=True)
-    (copy / "data" / "processed").mkdir()
-
-    started = time.monotonic()
-    _run_pipeline(copy / "data" / "processed", project_root=copy)
-    build = subprocess.run(
-        [str(BIN / "jupyter-book"), "build", str(copy), "-W", "-n", "--keep-going"],
-        cwd=copy,
-        env=_env(copy),
-        capture_output=True,
-        text=True,
+    executions = _book_executions(executed_notebooks)
+    images, csvs = set(), {}
+    for execution in executions.values():
+        for outputs in _code_outputs(execution.notebook):
+            for output in outputs:
+                images.update(_digest(b) for b in _images(output))
+                csvs.update(_csvs(output))
+    # Pictures the pages include from the repository are no outputs.
+    sources = {
+        _digest(p.read_bytes())
+        for folder in ("book", "_static", "notebooks")
+        for p in (ROOT / folder).rglob("*")
+        if p.is_file() and p.suffix.lower() in {".png", ".jpg", ".jpeg", ".svg", ".gif"}
+    }
+    site_images = {
+        p.name: _digest(_svg_bytes(p.read_bytes()) if p.suffix == ".svg" else p.read_bytes())
+        for p in sorted((SITE_DIR / "_images").glob("*"))
+        if p.is_file()
+    }
+    assert site_images, f"no figures in {SITE_DIR / '_images'}"
+    foreign = sorted(n for n, d in site_images.items() if d not in images | sources)
+    assert not foreign, (
+        f"figures in _build/html/_images that the executed notebooks do not hold "
+        f"(is _build/html current? run `make book`): {foreign}"
     )
-    seconds = time.monotonic() - started
-    print(f"second clean build (pipeline + book): {seconds:.0f} s")
-    problems = []
-    if build.returncode != 0:
-        log = re.sub(r"\x1b\[[0-9;]*m", "", build.stdout + "\n" + build.stderr)
-        causes = [
-            line
-            for line in log.splitlines()
-            if re.search(r"WARNING|ERROR|Error|Exception", line) and "IPKernelApp" not in line
-        ]
-        problems.append(
-            f"second clean build failed (exit {build.returncode}) after {seconds:.0f} s:\n"
-            + "\n".join(causes[-20:] or log.splitlines()[-20:])
-        )
-    second = copy / "_build" / "html"
-    # With --keep-going the site is complete despite warnings: compare anyway.
-    for sub in ("_images", CSV_DIR):
-        ours, theirs = SITE_DIR / sub, second / sub
-        a = _files(ours) if ours.is_dir() else {}
-        b = _files(theirs) if theirs.is_dir() else {}
-        only_first = sorted(set(a) - set(b))
-        only_second = sorted(set(b) - set(a))
-        differ = sorted(name for name in set(a) & set(b) if a[name] != b[name])
-        if only_first or only_second or differ:
-            problems.append(
-                f"{sub} differs between _build/html and a clean rebuild "
-                f"(is _build/html current? run `make book`): only in _build/html: "
-                f"{only_first}; only in the rebuild: {only_second}; different bytes: {differ}"
-            )
-        elif not a:
-            problems.append(f"{sub}: nothing to compare (no files in _build/html/{sub})")
-    assert not problems, "\n\n".join(problems)
+    site_csvs = {p.stem: p.read_bytes() for p in sorted((SITE_DIR / CSV_DIR).glob("*.csv"))}
+    assert site_csvs, f"no table CSVs in {SITE_DIR / CSV_DIR}"
+    differ = sorted(
+        label
+        for label, data in site_csvs.items()
+        if label not in csvs or csvs[label].encode("utf-8") != data
+    )
+    assert not differ, (
+        f"table CSVs in _build/html/{CSV_DIR} that differ from the executed notebooks "
+        f"(is _build/html current? run `make book`): {differ}"
+    )
+    missing = sorted(set(csvs) - set(site_csvs))
+    assert not missing, f"tables of the executed notebooks without a CSV in the site: {missing}"

@@ -354,6 +354,10 @@ def principal_axis_diagnostics(items, n_factors, maxiter=1000, tol=1e-6):
     )
 
 
+#: Seed of the random starting loadings of a maximum-likelihood factor fit.
+ML_START_SEED = 2020
+
+
 def factor_loadings(
     items, n_factors=4, method="ml", rotation="oblimin", labels=True, maxiter=50, tol=1e-8
 ):
@@ -380,7 +384,8 @@ def factor_loadings(
     -------
     pandas.DataFrame
         Items x factors (``"F1"``, ``"F2"``, ...). To make the output
-        deterministic and readable, factors are ordered by their sum of
+        deterministic and readable, maximum likelihood starts from seeded
+        random loadings (:data:`ML_START_SEED`), factors are ordered by their sum of
         squared loadings (largest first) and each factor's sign is chosen so
         that its largest absolute loading is positive. Column
         ``Communaliteit`` holds each item's communality.
@@ -391,7 +396,12 @@ def factor_loadings(
     if np.isnan(values).any():
         raise ValueError("items have missing values: keep the complete cases first")
     model = Factor(values, n_factor=n_factors, method=method)
-    result = model.fit(maxiter=maxiter, tol=tol) if method == "pa" else model.fit()
+    if method == "pa":
+        result = model.fit(maxiter=maxiter, tol=tol)
+    else:
+        # Maximum likelihood starts from random loadings (statsmodels draws fresh
+        # entropy when no generator is given): a fixed seed makes it repeatable.
+        result = model.fit(rng=np.random.default_rng(ML_START_SEED))
     if rotation is not None:
         result.rotate(rotation)
     loadings = np.asarray(result.loadings, dtype=float)
