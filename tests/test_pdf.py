@@ -115,3 +115,28 @@ def test_site_links_the_current_pdf():
         pytest.skip(f"{PDF} missing: run `make pdf`")
     assert site_copy.is_file(), f"{site_copy} missing: the site's download menu links it"
     assert site_copy.read_bytes() == PDF.read_bytes(), "the site links an older PDF"
+
+
+def _orphaned_captions(pdf_text: str) -> list[str]:
+    """Table captions that end their page: the table itself starts on the next."""
+    orphans = []
+    for number, page in enumerate(pdf_text.split("\f"), start=1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        body = lines[:-1]  # the last line is the running footer with the page number
+        for k, line in enumerate(body):
+            if re.match(r"Tabel [\w.-]+:", line) and k == len(body) - 1:
+                orphans.append(f"page {number}: {line}")
+    return orphans
+
+
+def test_the_orphan_check_finds_a_caption_at_the_foot_of_a_page():
+    page = "tekst\nTabel 4: Opinies\n\n4.4. Eigen rol 45\n"
+    assert _orphaned_captions(page + "\fTabel 5: Iets\nStelling N\nvoet 46\n") == [
+        "page 1: Tabel 4: Opinies"
+    ]
+
+
+def test_no_table_caption_is_left_at_the_foot_of_a_page(pdf_text):
+    """A caption stays on the page where its table starts."""
+    orphans = _orphaned_captions(pdf_text)
+    assert not orphans, "captions separated from their table:\n" + "\n".join(orphans)

@@ -206,4 +206,7 @@ def test_latex_table_has_caption_number_and_repeated_header(wide_table):
     assert r"\endhead" in tex and r"\begin{longtable}" in tex
     assert r"\& meer" in tex  # escaped
     assert r"\def\@currentlabel{4}" in tex  # \ref gives the number the site shows
+    # The caption is inside the table's first head, so no page break separates them.
+    first_head = tex.split(r"\begin{longtable}", 1)[1].split(r"\endfirsthead", 1)[0]
+    assert r"\textbf{Tabel 4:} Eigen rol" in first_head
     assert "Basis: N" in tex

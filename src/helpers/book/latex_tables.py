@@ -225,7 +225,7 @@ def latex_table(
     Returns
     -------
     str
-        A caption line, a ``longtable`` and the note.
+        A ``longtable`` whose first head holds the caption, and the note.
 
     Examples
     --------
@@ -244,15 +244,27 @@ def latex_table(
         aligns.append(cells[0].align if cells else (head[-1][k].align if head else "l"))
     shares = column_shares(head, body)
     header = [_row(row, escape, n_columns, bold=True) for row in head]
+    # The caption is the first row of the table's first head: a paragraph
+    # before a longtable can end a page while the table starts on the next.
+    # \ref gives the number the site shows ("8", "6.2").
+    caption_row = (
+        r"\multicolumn{"
+        + str(n_columns)
+        + r"}{@{}p{\dimexpr "
+        + f"{sum(shares):.3f}"
+        + r"\linewidth\relax}@{}}{\small\textbf{Tabel "
+        + escape(number)
+        + ":} "
+        + escape(caption)
+        + label
+        + r"}\\[2pt]"
+    )
     lines = [
         r"\par\bigskip\noindent",
-        # The caption and the label sit before the table: \ref gives the number
-        # the site shows ("8", "6.2"), and the caption stays with the table.
-        r"{\small\textbf{Tabel " + escape(number) + ":} " + escape(caption) + r"}\par",
-        r"\makeatletter\def\@currentlabel{" + escape(number) + r"}\makeatother" + label,
-        r"\nopagebreak\vspace{-0.3\baselineskip}",
+        r"\makeatletter\def\@currentlabel{" + escape(number) + r"}\makeatother",
         r"\begingroup\footnotesize\setlength{\tabcolsep}{3pt}\renewcommand{\arraystretch}{1.15}",
         r"\begin{longtable}[l]{" + _column_spec(aligns, shares) + "}",
+        caption_row,
         r"\toprule",
         *header,
         r"\midrule",
