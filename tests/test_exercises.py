@@ -86,6 +86,27 @@ def test_exercise_has_a_solution_with_glued_numbers(page, label, title, body, so
     assert not typed, f"{page} {label}: typed results {typed}"
 
 
+#: A line of Python typed into a solution's text (an indented or fenced code block).
+_TYPED_CODE = re.compile(
+    r"^(?: {4}|\t)(?:from \S+ import|import \S+|[\w.\[\]\"']+ = |\w+\(|print\()|^```(?:python|\{code)",
+    re.M,
+)
+
+
+def test_the_typed_code_check_finds_an_indented_block():
+    solution = "Een aanpak:\n\n    from helpers import codebook\n    known = survey[x]\n"
+    assert len(_TYPED_CODE.findall(solution)) == 2
+    assert not _TYPED_CODE.findall("1. Tel de antwoorden.\n     Dat zijn er\n")
+
+
+@pytest.mark.parametrize(("page", "label", "title", "body", "solution"), EXERCISES, ids=IDS)
+def test_solution_code_is_the_code_that_ran(page, label, title, body, solution):
+    """Code in a solution is a code cell between solution-start and solution-end
+    (executed with the book), never a copy typed into the solution's text."""
+    typed = _TYPED_CODE.findall(solution or "")
+    assert not typed, f"{page} {label}: code typed into the solution's text: {typed}"
+
+
 def test_exercises_are_numbered_per_chapter_in_the_book():
     page = PROJECT_ROOT / "_build" / "html" / "notebooks" / "04_opinie_inwoners.html"
     if not page.is_file():
