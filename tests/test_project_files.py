@@ -1,5 +1,6 @@
 """The project files people look for agree with pyproject.toml."""
 
+import re
 import tomllib
 
 import yaml
@@ -55,3 +56,15 @@ def test_contributing_covers_the_everyday_tasks():
         "## Add a municipality",
     ):
         assert heading in text, heading
+
+
+def test_license_and_book_footer_name_the_same_years():
+    """The LICENSE's copyright years are the ones the book's footer shows."""
+    config = yaml.safe_load((PROJECT_ROOT / "_config.yml").read_text(encoding="utf-8"))
+    license_years = re.search(
+        r"^Copyright \(c\) (\d{4})-(\d{4})",
+        (PROJECT_ROOT / "LICENSE").read_text(encoding="utf-8"),
+        re.M,
+    )
+    assert license_years, "LICENSE has no 'Copyright (c) YYYY-YYYY' line"
+    assert tuple(re.split(r"[–-]", str(config["copyright"]))) == license_years.groups()
