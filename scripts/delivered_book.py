@@ -10,8 +10,9 @@
    not as the generator's output) into ``_build/delivered/processed``;
 3. builds the whole book on them into ``_build/delivered/book``, warnings as
    errors, as ``make book`` does;
-4. searches every HTML page and the search index for "synthet": any hit
-   fails the run, with the page and the sentence. It also checks that the
+4. searches every HTML page, the search index and the prose of the
+   downloadable sources for "synthet": any hit fails the run, with the page
+   and the sentence. It also checks that the
    delivered-data notice is on the pages and that the deviation file was not
    applied.
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -67,14 +69,26 @@ def run(command, env):
     subprocess.run(command, cwd=ROOT, env=env, check=True)
 
 
+def _prose(path):
+    """The text of a page, or the prose of a downloadable source (no code)."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".ipynb":
+        cells = json.loads(text)["cells"]
+        return "\n".join("".join(c["source"]) for c in cells if c.get("cell_type") == "markdown")
+    if path.suffix == ".md":
+        return re.sub(r"^(`{3,})\s*(python|bash|text)?\n.*?^\1\s*$", "", text, flags=re.M | re.S)
+    return text
+
+
 def findings(html_dir):
-    """``(page, snippet)`` for every "synthet" in the built pages and search index."""
+    """``(page, snippet)`` for every "synthet" in the built pages, the search
+    index and the prose of the sources readers download (``_sources``)."""
     hits = []
-    files = sorted(html_dir.rglob("*.html")) + sorted(html_dir.glob("searchindex.js"))
+    files = [p for p in sorted(html_dir.rglob("*.html")) if "_sources" not in p.parts]
+    files += sorted(html_dir.glob("searchindex.js"))
+    files += sorted(p for p in (html_dir / "_sources").rglob("*") if p.suffix in {".ipynb", ".md"})
     for path in files:
-        if "_sources" in path.parts:
-            continue
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = _prose(path)
         for match in PATTERN.finditer(text):
             start = max(0, match.start() - 80)
             snippet = re.sub(r"\s+", " ", text[start : match.end() + 80])

@@ -7,16 +7,19 @@ tables of the PDF) and helpers.book.sphinx_bibtex_nl (Dutch references).
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pydata_sphinx_theme
 import pytest
 from babel.messages.pofile import read_po
+from conftest_site import require_site
 from sphinx import locale
 
 from helpers.book import sphinx_site
 from helpers.book.latex_tables import column_shares, latex_table, parse_table
+from helpers.book.sphinx_provenance import resolve_source
 from helpers.book.sphinx_tables import numbering_note
 from helpers.present.render import render_table
 
@@ -210,3 +213,42 @@ def test_latex_table_has_caption_number_and_repeated_header(wide_table):
     first_head = tex.split(r"\begin{longtable}", 1)[1].split(r"\endfirsthead", 1)[0]
     assert r"\textbf{Tabel 4:} Eigen rol" in first_head
     assert "Basis: N" in tex
+
+
+def test_downloadable_sources_keep_only_the_wording_of_their_build(tmp_path):
+    block = "Vooraf.\n\n```{only} synthetic_data\nNagemaakt.\n```\n\n```{only} delivered_data\nEcht.\n```\n"
+    notebook = tmp_path / "h.ipynb"
+    notebook.write_text(
+        json.dumps(
+            {
+                "cells": [
+                    {"cell_type": "markdown", "metadata": {}, "source": block.splitlines(True)},
+                    {"cell_type": "code", "metadata": {}, "source": ["x = 1  # {only}\n"]},
+                ],
+                "metadata": {},
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+        ),
+        encoding="utf-8",
+    )
+    page = tmp_path / "p.md"
+    page.write_text(block, encoding="utf-8")
+    assert resolve_source(notebook, "delivered_data") and resolve_source(page, "delivered_data")
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    assert "".join(cells[0]["source"]) == "Vooraf.\n\nEcht.\n"
+    assert cells[1]["source"] == ["x = 1  # {only}\n"]
+    assert page.read_text(encoding="utf-8") == "Vooraf.\n\nEcht.\n"
+    assert not resolve_source(page, "delivered_data")  # nothing left to write out
+
+
+def test_no_downloadable_source_of_the_site_holds_an_only_block():
+    site_dir = require_site()
+    sources = sorted((site_dir / "_sources").rglob("*"))
+    assert any(p.suffix == ".ipynb" for p in sources)
+    holding = [
+        str(p.relative_to(site_dir))
+        for p in sources
+        if p.is_file() and "{only}" in p.read_text(encoding="utf-8", errors="replace")
+    ]
+    assert not holding, f"downloads with both wordings: {holding}"

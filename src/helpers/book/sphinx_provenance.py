@@ -12,6 +12,9 @@ At the start of a build it reads the provenance the processed file records
       ```
 
 * leaves out the feedback page of a municipality without any file;
+* writes out the ``{only}`` blocks of the sources readers download
+  (``_sources/``, the ".ipynb" and ".md" buttons) for that tag, so that a
+  downloaded notebook says what its page says;
 * adds the directive ``data-notice``, the notice at the top of every page
   that shows data (:func:`helpers.book.provenance.data_notice`), and the
   directive ``data-deliveries``, the table of files the book was built from.
@@ -23,6 +26,8 @@ that says to run ``make data``. Enable the extension in ``_config.yml`` under
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -32,6 +37,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util.docutils import SphinxDirective
 
 from helpers.book.feedback import municipality_slug
+from helpers.book.myst import resolve_only_blocks
 from helpers.book.provenance import data_notice, deliveries_table, wording_tag
 from helpers.data.errors import DeliveryError
 from helpers.data.provenance import read_provenance
@@ -88,9 +94,62 @@ def _set_tag(app, config):
             config.exclude_patterns.append(page)
 
 
+def resolve_source(path: Path, tag: str) -> bool:
+    """Write out the ``{only}`` blocks of one downloadable source for ``tag``.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A notebook (its Markdown cells) or a Markdown file; other files are
+        left alone.
+    tag : str
+        The Sphinx tag of the build, e.g. ``"delivered_data"``.
+
+    Returns
+    -------
+    bool
+        Whether the file changed.
+    """
+    if path.suffix == ".ipynb":
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        changed = False
+        for cell in notebook.get("cells", []):
+            if cell.get("cell_type") != "markdown":
+                continue
+            source = cell["source"]
+            text = "".join(source) if isinstance(source, list) else source
+            resolved = resolve_only_blocks(text, tag)
+            if resolved != text:
+                cell["source"] = resolved.splitlines(keepends=True)
+                changed = True
+        if changed:
+            path.write_text(json.dumps(notebook, ensure_ascii=False, indent=1) + "\n", "utf-8")
+        return changed
+    if path.suffix == ".md":
+        text = path.read_text(encoding="utf-8")
+        resolved = resolve_only_blocks(text, tag)
+        if resolved != text:
+            path.write_text(resolved, encoding="utf-8")
+            return True
+    return False
+
+
+def _resolve_downloads(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    tag = wording_tag(_provenance(app))
+    for path in sorted((Path(app.outdir) / "_sources").rglob("*")):
+        if path.is_file():
+            try:
+                resolve_source(path, tag)
+            except ValueError as exc:
+                raise ExtensionError(f"helpers.book.sphinx_provenance: {path}: {exc}") from None
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the tags and the two directives."""
+    """Register the tags, the two directives and the rewriting of downloads."""
     app.connect("config-inited", _set_tag)
+    app.connect("build-finished", _resolve_downloads)
     app.add_directive("data-notice", DataNotice)
     app.add_directive("data-deliveries", DataDeliveries)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
