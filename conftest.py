@@ -22,6 +22,13 @@ One execution of the notebooks for every check
 
     Both execute first whatever is not current in the cache, so a plain
     ``pytest`` run is complete on its own; after ``make execute`` they only read.
+
+Slow modules first
+    The three modules that take a minute or more (the browser's page visits,
+    axe-core on every page, the student kit in a fresh virtual environment)
+    are collected first, so that pytest-xdist (``--dist loadscope``) starts
+    them at once on separate workers and the short modules fill the time
+    around them, instead of one of them starting last.
 """
 
 import os
@@ -31,6 +38,21 @@ import pytest
 pytest_plugins = ["helpers.book.nbval_executed"]
 
 _SKIPPED = []
+
+#: Modules of a minute or more, longest first.
+SLOW_FIRST = (
+    "tests/test_browser.py",
+    "tests/test_student_kit.py",
+    "tests/test_site_accessibility.py",
+)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    def rank(item):
+        module = item.nodeid.split("::", 1)[0]
+        return SLOW_FIRST.index(module) if module in SLOW_FIRST else len(SLOW_FIRST)
+
+    items.sort(key=rank)  # stable: the order within a module is kept
 
 
 def pytest_runtest_logreport(report):

@@ -383,8 +383,11 @@ def visits(browser, site_url) -> dict[str, Visit]:
         for docname in PAGES:
             visit = records[docname]
             handlers = collect_errors(page, visit.errors)
+            # "load" and the fonts, not network idle: the desktop pass above
+            # waited for idle on every page, and the measurements below need
+            # the layout, which the fonts settle (half a second a page less).
             page.goto(visit.url, wait_until="load")
-            page.wait_for_load_state("networkidle")
+            page.evaluate("() => document.fonts.ready.then(() => true)")
             visit.overflow = page.evaluate(_OVERFLOW_JS)
             visit.phone_frames = page.evaluate(_PHONE_FRAMES_JS)
             visit.phone_charts = page.evaluate(_PHONE_CHARTS_JS)
