@@ -73,6 +73,10 @@ help:
 	@echo "make format - format and autofix the Python files and the notebooks"
 	@echo "Python: $(or $(PYTHON),none found) ($(or $(PYVER),?)); override with PYTHON=..."
 
+# uv, unlike pip, leaves byte-compiling to the first import; where
+# PYTHONDONTWRITEBYTECODE is set (as on CI machines) that import never writes
+# the .pyc, and every kernel, build and test worker compiles pandas, scipy and
+# statsmodels again (pytest's collection: 10.4 s without, 6.4 s with).
 $(STAMP): pyproject.toml constraints.txt
 	@if [ -z "$(PYTHON)" ] || [ -z "$(PYVER)" ]; then \
 	  echo "error: no python3.13, python3.12 or python3.11 that runs; use make PYTHON=/path/to/python3" >&2; exit 1; fi
@@ -82,8 +86,8 @@ $(STAMP): pyproject.toml constraints.txt
 	rm -f $(VENV)/.installed-py*
 	$(PYTHON) -m venv $(VENV)
 	@if [ "$(INSTALLER)" = uv ] && $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt uv; then \
-	  echo '$(BIN)/uv pip install -c constraints.txt -e ".[test,dev,lab]"'; \
-	  $(BIN)/uv pip install --quiet --python $(BIN)/python -c constraints.txt -e ".[test,dev,lab]"; \
+	  echo '$(BIN)/uv pip install --compile-bytecode -c constraints.txt -e ".[test,dev,lab]"'; \
+	  $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -c constraints.txt -e ".[test,dev,lab]"; \
 	else \
 	  echo '$(BIN)/python -m pip install -c constraints.txt -e ".[test,dev,lab]"'; \
 	  $(BIN)/python -m pip install --quiet --upgrade "pip>=24"; \
