@@ -247,9 +247,11 @@ format: $(STAMP)
 # browser's page visits runs once; slow work split into classes or modules
 # runs side by side). One worker more than cores: the browser modules spend
 # much of their time waiting on page loads, so a third worker fills that time
-# (measured on 2 cores: 189 s with 2 workers, 165 s with 3).
+# (measured on 2 cores: 189 s with 2 workers, 165 s with 3). Modules go out
+# in collection order, slow ones first (see conftest.py), not xdist's
+# default order by number of tests.
 PYTEST_JOBS ?= $(shell echo $$(( $(JOBS) + 1 )))
-PYTEST_PARALLEL ?= -n $(PYTEST_JOBS) --dist loadscope
+PYTEST_PARALLEL ?= -n $(PYTEST_JOBS) --dist loadscope --no-loadscope-reorder
 test: $(STAMP) $(AXE)
 	$(MAKE) --no-print-directory -j$(JOBS) PYTHON=$(PYTHON) lint execute book book-student answer-key pdf
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL)

@@ -26,9 +26,13 @@ One execution of the notebooks for every check
 Slow modules first
     The three modules that take a minute or more (the browser's page visits,
     axe-core on every page, the student kit in a fresh virtual environment)
-    are collected first, so that pytest-xdist (``--dist loadscope``) starts
-    them at once on separate workers and the short modules fill the time
-    around them, instead of one of them starting last.
+    are collected first, and a module's test marked ``slow`` first within it.
+    With ``--dist loadscope --no-loadscope-reorder`` (the Makefile's
+    ``PYTEST_PARALLEL``) pytest-xdist hands out modules in this order, so the
+    three start at once on separate workers; a worker gets its next module
+    when fewer than three of its tests are waiting, so the short modules go to
+    whichever worker is done first. (xdist's default reorder, by number of
+    tests, put the student kit's six tests last.)
 """
 
 import os
@@ -50,9 +54,12 @@ SLOW_FIRST = (
 def pytest_collection_modifyitems(session, config, items):
     def rank(item):
         module = item.nodeid.split("::", 1)[0]
-        return SLOW_FIRST.index(module) if module in SLOW_FIRST else len(SLOW_FIRST)
+        first = SLOW_FIRST.index(module) if module in SLOW_FIRST else len(SLOW_FIRST)
+        # Within a module the slow test first: its worker then keeps its
+        # queue long and takes no other module in while it runs.
+        return first, item.get_closest_marker("slow") is None
 
-    items.sort(key=rank)  # stable: the order within a module is kept
+    items.sort(key=rank)  # stable: otherwise the order within a module is kept
 
 
 def pytest_runtest_logreport(report):
