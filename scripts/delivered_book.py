@@ -70,11 +70,20 @@ def run(command, env):
 
 
 def _prose(path):
-    """The text of a page, or the prose of a downloadable source (no code)."""
+    """What a reader reads in a file: a page's text, or a downloadable
+    notebook's Markdown and outputs (not its code), or a Markdown source."""
     text = path.read_text(encoding="utf-8", errors="replace")
     if path.suffix == ".ipynb":
-        cells = json.loads(text)["cells"]
-        return "\n".join("".join(c["source"]) for c in cells if c.get("cell_type") == "markdown")
+        parts = []
+        for cell in json.loads(text)["cells"]:
+            if cell.get("cell_type") == "markdown":
+                parts.append("".join(cell["source"]))
+            for output in cell.get("outputs", []):
+                parts.append("".join(output.get("text", "")))
+                for mime, value in output.get("data", {}).items():
+                    if mime.startswith("text/"):
+                        parts.append("".join(value) if isinstance(value, list) else value)
+        return "\n".join(parts)
     if path.suffix == ".md":
         return re.sub(r"^(`{3,})\s*(python|bash|text)?\n.*?^\1\s*$", "", text, flags=re.M | re.S)
     return text
@@ -82,7 +91,7 @@ def _prose(path):
 
 def findings(html_dir):
     """``(page, snippet)`` for every "synthet" in the built pages, the search
-    index and the prose of the sources readers download (``_sources``)."""
+    index and the sources readers download (``_sources``: text and outputs)."""
     hits = []
     files = [p for p in sorted(html_dir.rglob("*.html")) if "_sources" not in p.parts]
     files += sorted(html_dir.glob("searchindex.js"))

@@ -12,9 +12,10 @@ At the start of a build it reads the provenance the processed file records
       ```
 
 * leaves out the feedback page of a municipality without any file;
-* writes out the ``{only}`` blocks of the sources readers download
-  (``_sources/``, the ".ipynb" and ".md" buttons) for that tag, so that a
-  downloaded notebook says what its page says;
+* makes the sources readers download (``_sources/``, the ".ipynb" and ".md"
+  buttons) say what their page says: a notebook is replaced by its executed
+  copy from this build (outputs of the data the book shows), and the
+  ``{only}`` blocks are written out for the build's tag;
 * adds the directive ``data-notice``, the notice at the top of every page
   that shows data (:func:`helpers.book.provenance.data_notice`), and the
   directive ``data-deliveries``, the table of files the book was built from.
@@ -27,6 +28,7 @@ that says to run ``make data``. Enable the extension in ``_config.yml`` under
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -138,8 +140,16 @@ def _resolve_downloads(app, exception):
     if exception is not None or app.builder.format != "html":
         return
     tag = wording_tag(_provenance(app))
-    for path in sorted((Path(app.outdir) / "_sources").rglob("*")):
+    sources = Path(app.outdir) / "_sources"
+    # myst-nb's executed copies: the outputs of this build's data. The
+    # committed notebooks carry the outputs of the synthetic data, which a
+    # book on delivered files must not offer for download.
+    executed = Path(app.outdir).parent / "jupyter_execute"
+    for path in sorted(sources.rglob("*")):
         if path.is_file():
+            ran = executed / path.relative_to(sources)
+            if path.suffix == ".ipynb" and ran.is_file():
+                shutil.copyfile(ran, path)
             try:
                 resolve_source(path, tag)
             except ValueError as exc:
