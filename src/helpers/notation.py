@@ -4,7 +4,8 @@ Numbers are written the Flemish way: a decimal comma, a point between
 thousands (``1.219``) and percentages as ``85%`` or ``42,5%``. The module
 depends on nothing else in :mod:`helpers`, so the analysis functions that
 write Dutch sentences, the table renderer and the glue helpers of the book
-all format numbers with the same two functions.
+all format numbers with the same two functions. Lists in a sentence are
+joined the Dutch way with :func:`join_dutch`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from numbers import Number
 
 import pandas as pd
 
-__all__ = ["MISSING_MARK", "format_number", "format_percent"]
+__all__ = ["MISSING_MARK", "format_number", "format_percent", "join_dutch"]
 
 #: Shown for missing values.
 MISSING_MARK = "–"
@@ -85,3 +86,26 @@ def format_percent(value: object, decimals: int = 0, unit: str = "percent") -> s
     if unit == "fraction":
         text = format_number(float(value) * 100, decimals)
     return f"{text}%"
+
+
+def join_dutch(words) -> str:
+    """Join words the Dutch way: ``"a, b en c"``.
+
+    Parameters
+    ----------
+    words : iterable of str
+
+    Returns
+    -------
+    str
+        ``""`` for no words, the word itself for one.
+
+    Examples
+    --------
+    >>> join_dutch(["online", "deur aan deur", "op straat"])
+    'online, deur aan deur en op straat'
+    """
+    words = [str(w) for w in words]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " en " + words[-1]

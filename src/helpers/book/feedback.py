@@ -45,7 +45,7 @@ from helpers.analysis.disclosure import (
     protected_long_table,
 )
 from helpers.data import codebook, config
-from helpers.notation import format_number
+from helpers.notation import format_number, join_dutch
 
 __all__ = [
     "BIN_ITEMS",
@@ -192,28 +192,6 @@ def table_label(code, name):
     str
     """
     return f"tbl-gemeente-{municipality_slug(code)}-{name}"
-
-
-def join_dutch(words):
-    """Join words the Dutch way: ``"a, b en c"``.
-
-    Parameters
-    ----------
-    words : sequence of str
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> join_dutch(["online", "deur aan deur", "op straat"])
-    'online, deur aan deur en op straat'
-    """
-    words = [str(w) for w in words]
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " en " + words[-1]
 
 
 def lower_first(text):

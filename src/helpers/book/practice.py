@@ -29,7 +29,7 @@ import pandas as pd
 
 from helpers.data.codebook import NOT_ASKED
 from helpers.data.config import INTERVIEWS_DIR
-from helpers.notation import format_number
+from helpers.notation import format_number, join_dutch
 
 __all__ = [
     "CODING_KEY_FILE",
@@ -391,13 +391,6 @@ def not_asked_by_municipality(
     return table
 
 
-def _join_names(names: Sequence[str]) -> str:
-    names = list(names)
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " en " + names[-1]
-
-
 def questionnaire_to_markdown(
     items: pd.DataFrame,
     routing: pd.DataFrame | None = None,
@@ -461,7 +454,7 @@ def questionnaire_to_markdown(
     def notes(variable: str) -> list[str]:
         out = []
         if variable in missing_in:
-            out.append(f"*Niet gesteld in {_join_names(missing_in[variable])}.*")
+            out.append(f"*Niet gesteld in {join_dutch(missing_in[variable])}.*")
         return out
 
     for (sec, sec_title, block), group in selected.groupby(

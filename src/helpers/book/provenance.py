@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from helpers.data import codebook
 from helpers.data.provenance import MODE_DELIVERED, MODE_GENERATED, read_provenance
+from helpers.notation import join_dutch
 
 #: Sphinx tag set when every file is the generator's (or some are).
 TAG_SYNTHETIC = "synthetic_data"
@@ -63,14 +64,9 @@ def dutch_date(day):
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
-def _join(words):
-    words = list(words)
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " en " + words[-1]
-
-
 def _names(codes):
     labels = codebook.value_labels("municipality")
-    return _join(labels[c] for c in codes)
+    return join_dutch(labels[c] for c in codes)
 
 
 def wording_tag(provenance):
@@ -186,7 +182,7 @@ def data_notice(provenance):
     if not by:
         whose = "Ze komen van de studentengroepen die de enquête in hun gemeente afnamen."
     elif len(by) <= 3:
-        whose = f"Ze komen van {_join(by)}."
+        whose = f"Ze komen van {join_dutch(by)}."
     else:
         whose = f"Ze komen van {len(by)} studentengroepen."
     count = len(provenance.deliveries)
@@ -211,7 +207,7 @@ def data_notice(provenance):
         "```{admonition} Gemengde gegevens: deels synthetisch\n:class: warning\n\n"
         f"Van de {count} SPSS-bestanden waarop dit boek berekend is, komen er "
         f"{len(generated)} van de generator van dit project (synthetische gegevens: "
-        f"{_join(generated)}); de andere {count - len(generated)} werden aangeleverd"
+        f"{join_dutch(generated)}); de andere {count - len(generated)} werden aangeleverd"
         f"{when}.{missing} Samen zijn ze noch de echte gegevens, noch de nagemaakte: lees "
         "geen enkel cijfer als bevinding. Zie {doc}`/book/over`.\n```"
     )

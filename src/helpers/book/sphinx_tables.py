@@ -51,6 +51,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from helpers.book.latex_tables import latex_table, plain_text
+from helpers.notation import join_dutch
 from helpers.present.export import table_xlsx
 
 logger = logging.getLogger(__name__)
@@ -399,17 +400,11 @@ def renumber_tables(app: Sphinx, env: Any) -> list[str]:
     return []
 
 
-def _join(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " en " + items[-1]
-
-
 def _number_list(numbers: list[str]) -> str:
     """ "Tabel 2 en Tabel 3", or a range "Tabel 4 tot en met 8" for three or more."""
     if len(numbers) >= 3:
         return f"Tabel {numbers[0]} tot en met {numbers[-1]}"
-    return _join([f"Tabel {n}" for n in numbers])
+    return join_dutch([f"Tabel {n}" for n in numbers])
 
 
 def _prefix_phrase(prefix: str) -> str:

@@ -21,18 +21,10 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.data import codebook, config
+from helpers.data.merge import FREQUENCY_TABLE_COLUMNS
 
-COLUMNS = [
-    "municipality",
-    "file",
-    "variable",
-    "source_variable",
-    "delivered_code",
-    "delivered_label",
-    "harmonised_code",
-    "harmonised_label",
-    "count",
-]
+#: Columns of ``frequencies.csv``, as :mod:`helpers.data.merge` writes them.
+COLUMNS = FREQUENCY_TABLE_COLUMNS
 
 
 def load_frequencies(path=None):
