@@ -44,6 +44,7 @@ from helpers.data.mapping import load_mapping
 from helpers.data.merge import DECISION_IGNORED, merge_deliveries
 from helpers.data.pipeline import DECISIONS_FILE_NAME, build_processed, load_survey
 from helpers.data.provenance import DELIVERED, MODE_MIXED, read_provenance
+from helpers.data.redelivery import kept_sav_metadata
 from helpers.data.sav import read_sav, write_sav_atomic
 from helpers.data.schema import SurveySchemaError
 
@@ -107,18 +108,6 @@ def baseline(tmp_path_factory):
     )
 
 
-def sav_kwargs(meta):
-    """Keyword arguments for write_sav_atomic that preserve a file's metadata."""
-    return {
-        "column_labels": dict(meta.column_names_to_labels),
-        "variable_value_labels": copy.deepcopy(meta.variable_value_labels),
-        "missing_ranges": copy.deepcopy(meta.missing_ranges),
-        "variable_measure": dict(meta.variable_measure),
-        "variable_format": dict(meta.original_variable_types),
-        "variable_display_width": dict(meta.variable_display_width),
-    }
-
-
 class Work:
     """A copy of the baseline's raw files, mappings and output folder."""
 
@@ -156,7 +145,7 @@ class Work:
     def rewrite(self, municipality, edit):
         """Read a raw file, let ``edit(df, kwargs)`` change it, write it back."""
         df, meta = self.read(municipality)
-        kwargs = sav_kwargs(meta)
+        kwargs = kept_sav_metadata(meta)
         result = edit(df, kwargs)
         df = result if isinstance(result, pd.DataFrame) else df
         write_sav_atomic(df, self.sav(municipality), **kwargs)
@@ -303,7 +292,7 @@ def _write_labels_in_cp1252(work, municipality):
     Returns the labels the file should read back with.
     """
     df, meta = work.read(municipality)
-    kwargs = sav_kwargs(meta)
+    kwargs = kept_sav_metadata(meta)
     accented = {v: lab for v, lab in kwargs["column_labels"].items() if lab and not lab.isascii()}
     assert accented, "the file has labels with accents (beïnvloeding, cafés, ...)"
     patches = {}

@@ -23,8 +23,20 @@ from helpers.data.sav import read_sav
 from helpers.data.values import normalise_value
 
 
-def _metadata(meta):
-    """Keyword arguments for :func:`pyreadstat.write_sav` that keep a file's metadata."""
+def kept_sav_metadata(meta):
+    """Keyword arguments for :func:`pyreadstat.write_sav` that keep a file's metadata.
+
+    Parameters
+    ----------
+    meta : pyreadstat.metadata_container
+        The metadata of the file as read.
+
+    Returns
+    -------
+    dict
+        Variable and value labels, missing ranges, measure levels, formats
+        and display widths, copied so that editing them leaves ``meta`` alone.
+    """
     return {
         "column_labels": dict(meta.column_names_to_labels),
         "variable_value_labels": copy.deepcopy(meta.variable_value_labels),
@@ -52,7 +64,7 @@ def resave(source, target):
         checksum) differ from the source's.
     """
     df, meta = read_sav(source)
-    pyreadstat.write_sav(df, str(target), **_metadata(meta))
+    pyreadstat.write_sav(df, str(target), **kept_sav_metadata(meta))
     return Path(target)
 
 
@@ -98,7 +110,7 @@ def as_other_group(source, mapping, target, reverse=("role_help_others",), withh
         new ids of the respondents whose age is 99).
     """
     df, meta = read_sav(source)
-    kwargs = _metadata(meta)
+    kwargs = kept_sav_metadata(meta)
     specs = mapping["variables"]
     id_variable = mapping["id"]
     df[id_variable] = [f"R_{int(v):05d}" for v in df[id_variable]]
@@ -166,7 +178,7 @@ def strip_variable_labels(source, target):
         ``target``.
     """
     df, meta = read_sav(source)
-    kwargs = _metadata(meta)
+    kwargs = kept_sav_metadata(meta)
     kwargs.pop("column_labels")
     pyreadstat.write_sav(df, str(target), **kwargs)
     return Path(target)
