@@ -25,6 +25,7 @@ import copy
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,7 @@ import pytest
 import yaml
 
 from helpers.data import codebook
+from helpers.data.harmonise import harmonise_file
 from helpers.data.sav import write_sav_atomic
 
 NAN = np.nan
@@ -219,6 +221,32 @@ class Deliveries:
                 yaml.safe_dump(mapping, allow_unicode=True, sort_keys=False), encoding="utf-8"
             )
         return self
+
+
+def harmonise_made(
+    make, edit_frame=None, edit_mapping=None, labels=None, value_labels=None, encoding="UTF-8"
+):
+    """Harmonise a made delivery (``delivery_a`` ...) in memory, without a file.
+
+    ``edit_frame`` and ``edit_mapping`` change the data and a copy of the
+    mapping in place; ``labels`` and ``value_labels`` are merged over the
+    file's variable and value labels, as if the file had been delivered so.
+    """
+    df, sav, mapping = make()
+    mapping = copy.deepcopy(mapping)
+    if edit_frame:
+        edit_frame(df)
+    if edit_mapping:
+        edit_mapping(mapping)
+    meta = SimpleNamespace(
+        missing_ranges={
+            k: [{"lo": v[0], "hi": v[0]}] for k, v in sav.get("missing_ranges", {}).items()
+        },
+        column_names_to_labels={**sav.get("column_labels", {}), **(labels or {})},
+        variable_value_labels={**sav.get("variable_value_labels", {}), **(value_labels or {})},
+        file_encoding=encoding,
+    )
+    return harmonise_file(df, meta, mapping, mapping["file"])
 
 
 @pytest.fixture

@@ -35,11 +35,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import delivery_a
+from conftest import delivery_a, harmonise_made
 from helpers.analysis.reproduction import recompute_report_figures
 from helpers.data import codebook, config
 from helpers.data.errors import DeliveryError, MappingError
-from helpers.data.harmonise import REASON_ALL_MISSING, harmonise_file
+from helpers.data.harmonise import REASON_ALL_MISSING
 from helpers.data.mapping import load_mapping
 from helpers.data.merge import DECISION_IGNORED, merge_deliveries
 from helpers.data.pipeline import DECISIONS_FILE_NAME, build_processed, load_survey
@@ -815,22 +815,8 @@ def test_two_variables_differing_only_in_case(work):
 # --------------------------------------------------------------------------
 
 
-def _harmonise_a(
-    edit_frame=None, edit_mapping=None, labels=None, value_labels=None, encoding="UTF-8"
-):
-    df, sav, mapping = delivery_a()
-    mapping = copy.deepcopy(mapping)
-    if edit_frame:
-        edit_frame(df)
-    if edit_mapping:
-        edit_mapping(mapping)
-    meta = SimpleNamespace(
-        missing_ranges={k: [{"lo": v[0], "hi": v[0]}] for k, v in sav["missing_ranges"].items()},
-        column_names_to_labels={**sav["column_labels"], **(labels or {})},
-        variable_value_labels={**sav["variable_value_labels"], **(value_labels or {})},
-        file_encoding=encoding,
-    )
-    return harmonise_file(df, meta, mapping, mapping["file"])
+def _harmonise_a(**edits):
+    return harmonise_made(delivery_a, **edits)
 
 
 def _label(var, label):

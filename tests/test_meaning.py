@@ -8,16 +8,12 @@ are in ``test_hostile_inputs.py``).
 
 from __future__ import annotations
 
-import copy
-from types import SimpleNamespace
-
 import numpy as np
 import pytest
 
-from conftest import delivery_a, delivery_b
+from conftest import delivery_a, delivery_b, harmonise_made
 from helpers.data import codebook
 from helpers.data.errors import DeliveryError
-from helpers.data.harmonise import harmonise_file
 from helpers.data.labels import (
     categories_named,
     is_missing_like,
@@ -35,31 +31,13 @@ LIKERT_REVERSED = {
 }
 
 
-def _harmonise(make, edit_frame=None, edit_mapping=None, value_labels=None):
-    df, sav, mapping = make()
-    mapping = copy.deepcopy(mapping)
-    if edit_frame:
-        edit_frame(df)
-    if edit_mapping:
-        edit_mapping(mapping)
-    meta = SimpleNamespace(
-        missing_ranges={
-            k: [{"lo": v[0], "hi": v[0]}] for k, v in sav.get("missing_ranges", {}).items()
-        },
-        column_names_to_labels=dict(sav.get("column_labels", {})),
-        variable_value_labels={**sav.get("variable_value_labels", {}), **(value_labels or {})},
-        file_encoding="UTF-8",
-    )
-    return harmonise_file(df, meta, mapping, mapping["file"])
-
-
 def _source_of(make, var):
     return make()[2]["variables"][var]["source"]
 
 
 def _refused(expected, **kwargs):
     with pytest.raises(DeliveryError) as info:
-        _harmonise(**kwargs)
+        harmonise_made(**kwargs)
     message = str(info.value)
     for text in expected:
         assert text in message, f"{text!r} not in: {message}"
@@ -171,7 +149,7 @@ def test_reversed_scale_with_identity_mapping_stops_the_run():
 
 def test_codes_and_labels_reversed_together_with_the_right_recode_pass():
     src = _source_of(delivery_a, "role_help_others")
-    plain, _ = _harmonise(delivery_a)
+    plain, _ = harmonise_made(delivery_a)
 
     def reverse(df):
         df[src] = 6 - df[src]
@@ -179,7 +157,7 @@ def test_codes_and_labels_reversed_together_with_the_right_recode_pass():
     def recode(mapping):
         mapping["variables"]["role_help_others"]["recode"] = {1: 5, 2: 4, 3: 3, 4: 2, 5: 1}
 
-    result, log = _harmonise(
+    result, log = harmonise_made(
         delivery_a,
         edit_frame=reverse,
         edit_mapping=recode,
@@ -233,7 +211,7 @@ def test_accepted_label_overrides_the_check_and_is_logged():
         mapping["variables"]["role_help_others"]["accept_labels"] = {1: "Helemaal eens"}
 
     labels = {1: "Helemaal eens", 5: "Helemaal eens"}
-    result, log = _harmonise(delivery_a, edit_mapping=accept, value_labels={src: labels})
+    result, log = harmonise_made(delivery_a, edit_mapping=accept, value_labels={src: labels})
     assert len(log["notes"]) == 1
     assert "Helemaal eens" in log["notes"][0] and src in log["notes"][0]
 
@@ -255,7 +233,7 @@ def test_unplaceable_label_needs_acceptance():
     def accept(mapping):
         mapping["variables"]["role_help_others"]["accept_labels"] = {5: "totaal  akkoord"}
 
-    _, log = _harmonise(delivery_a, edit_mapping=accept, value_labels={src: labels})
+    _, log = harmonise_made(delivery_a, edit_mapping=accept, value_labels={src: labels})
     assert log["notes"] and "'Totaal akkoord'" in log["notes"][0]
 
 
@@ -309,7 +287,7 @@ def test_labelled_age_declared_missing_becomes_system_missing():
     def missing(mapping):
         mapping["variables"]["age"]["missing"] = {999: 99, 99: 99}
 
-    result, _ = _harmonise(
+    result, _ = harmonise_made(
         delivery_a,
         edit_frame=_age_99,
         edit_mapping=missing,
@@ -333,7 +311,7 @@ def test_labelled_number_that_is_not_missing_like_is_refused_too():
     def accept(mapping):
         mapping["variables"]["age"]["accept_labels"] = {100: "100 of ouder"}
 
-    result, log = _harmonise(
+    result, log = harmonise_made(
         delivery_a,
         edit_frame=edit,
         edit_mapping=accept,
@@ -344,5 +322,5 @@ def test_labelled_number_that_is_not_missing_like_is_refused_too():
 
 
 def test_labelled_number_that_does_not_occur_is_fine():
-    result, log = _harmonise(delivery_a, value_labels={"lft": {99: "Wil ik niet zeggen"}})
+    result, log = harmonise_made(delivery_a, value_labels={"lft": {99: "Wil ik niet zeggen"}})
     assert log["notes"] == []
