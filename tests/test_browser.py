@@ -619,26 +619,25 @@ def test_next_page_is_light(visits, docname):
 # ---------------------------------------------------------------------------
 
 
-@pytest.fixture()
-def phone_page(browser, site_url):
-    context = new_context(browser, PHONE)
+def _checked_page(browser, viewport):
+    """A fresh page; a JavaScript error on it fails the test at teardown."""
+    context = new_context(browser, viewport)
     page = context.new_page()
     errors: list[str] = []
     collect_errors(page, errors)
     yield page
     context.close()
     assert not errors, errors
+
+
+@pytest.fixture()
+def phone_page(browser, site_url):
+    yield from _checked_page(browser, PHONE)
 
 
 @pytest.fixture()
 def desktop_page(browser, site_url):
-    context = new_context(browser, DESKTOP)
-    page = context.new_page()
-    errors: list[str] = []
-    collect_errors(page, errors)
-    yield page
-    context.close()
-    assert not errors, errors
+    yield from _checked_page(browser, DESKTOP)
 
 
 def _chapter() -> str:

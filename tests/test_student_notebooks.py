@@ -159,7 +159,8 @@ def test_an_unclosed_only_block_is_an_error():
         resolve_only_blocks("```{only} synthetic_data\nTekst.", "synthetic_data")
 
 
-def test_kit_notebook_writes_the_data_notice_and_keeps_the_wording_of_its_data(tmp_path):
+def _kit_wording(tmp_path, provenance):
+    """The first cell of a kit notebook made from :data:`WORDING`."""
     nb = _notebook(md(WORDING))
     out = kit_notebook(
         nb,
@@ -167,9 +168,13 @@ def test_kit_notebook_writes_the_data_notice_and_keeps_the_wording_of_its_data(t
         GlueStore({"04_x.ipynb": nb}),
         CrossReferences({}, {}, {}),
         tmp_path,
-        GENERATED_DATA,
+        provenance,
     )
-    text = out.cells[0].source
+    return out.cells[0].source
+
+
+def test_kit_notebook_writes_the_data_notice_and_keeps_the_wording_of_its_data(tmp_path):
+    text = _kit_wording(tmp_path, GENERATED_DATA)
     assert SYNTHETIC_NOTICE.split("\n")[0] in text
     assert "De generator legde dit verband." in text
     assert "gemakssteekproef" not in text
@@ -177,16 +182,7 @@ def test_kit_notebook_writes_the_data_notice_and_keeps_the_wording_of_its_data(t
 
 
 def test_kit_notebook_on_delivered_data_drops_the_synthetic_wording(tmp_path):
-    nb = _notebook(md(WORDING))
-    out = kit_notebook(
-        nb,
-        "04_x.ipynb",
-        GlueStore({"04_x.ipynb": nb}),
-        CrossReferences({}, {}, {}),
-        tmp_path,
-        DELIVERED_DATA,
-    )
-    text = out.cells[0].source
+    text = _kit_wording(tmp_path, DELIVERED_DATA)
     assert "Een gemakssteekproef." in text
     assert "generator" not in text and "ynthet" not in text
     assert "{data-notice}" not in text and "{only}" not in text
